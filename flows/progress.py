@@ -1,0 +1,22 @@
+"""A progress bar for people watching a long run in a terminal, and nothing otherwise."""
+
+import sys
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+# Below this many files a run takes a few seconds and a bar would only flicker.
+MIN_FILES_FOR_BAR = 5000
+
+
+@contextmanager
+def file_progress(total: int, description: str = "Parsing files"):
+    """Yield advance(n); draws a transient bar on an interactive stderr for long runs."""
+    if total < MIN_FILES_FOR_BAR or not sys.stderr.isatty():
+        yield lambda count: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task_id = progress.add_task(description, total=total)
+        yield lambda count: progress.advance(task_id, count)

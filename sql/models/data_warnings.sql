@@ -1,0 +1,16 @@
+-- Grain: one row per bad field value found in a file of this run.
+with
+
+final as (
+    select
+        warnings.source_file_id,
+        files.path,
+        warnings.field,
+        warnings.raw_value,
+        warnings.message,
+        $run_id as run_id
+    from staging.file_warnings as warnings
+    inner join staging.files as files using (source_file_id)
+)
+
+select * from final

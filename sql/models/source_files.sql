@@ -1,0 +1,41 @@
+-- Grain: one row per file seen in this run, with what became of it.
+with
+
+files as (
+    select source_file_id, source, path, size_bytes, modified_at, content_hash, article_id, reason
+    from staging.files
+),
+
+published as (
+    select versions.article_id, versions.source_file_id, files.path
+    from staging.chosen_versions as chosen
+    inner join staging.article_versions as versions using (version_id)
+    inner join files using (source_file_id)
+    where chosen.has_source_file
+),
+
+final as (
+    select
+        files.source_file_id,
+        files.source,
+        files.path,
+        case
+            when files.reason is not null then 'rejected'
+            when published.source_file_id = files.source_file_id then 'loaded'
+            else 'superseded'
+        end as status,
+        case
+            when files.reason is not null then files.reason
+            when published.source_file_id <> files.source_file_id
+                then 'superseded by ' || published.path || ', a newer version of the same webUrl'
+        end as reason,
+        files.article_id,
+        files.size_bytes,
+        files.modified_at,
+        files.content_hash,
+        $run_id as run_id
+    from files
+    left join published using (article_id)
+)
+
+select * from final

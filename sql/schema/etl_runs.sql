@@ -1,0 +1,21 @@
+-- Grain: one row per run. Key: run_id (the Prefect flow run id).
+create table if not exists etl_runs (
+    run_id varchar not null,
+    started_at timestamptz not null,
+    finished_at timestamptz not null,
+    status varchar not null,
+    sources varchar[] not null,
+    files_seen bigint not null,
+    files_loaded bigint not null,
+    files_superseded bigint not null,
+    files_rejected bigint not null,
+    data_warnings bigint not null,
+    articles bigint not null,
+    providers bigint not null,
+    images bigint not null,
+    article_relations bigint not null,
+    article_topics bigint not null,
+    scan_seconds double not null,
+    parse_seconds double not null,
+    load_seconds double not null
+)

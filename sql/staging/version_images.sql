@@ -1,0 +1,10 @@
+-- Grain: one row per image of an article version.
+select
+    version_id,
+    position,
+    url,
+    width,
+    height,
+    title,
+    extra
+from read_parquet($files)

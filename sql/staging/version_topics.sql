@@ -1,0 +1,5 @@
+-- Grain: one row per (article version, topic).
+select
+    version_id,
+    topic
+from read_parquet($files)

@@ -1,0 +1,273 @@
+"""Turn one front-matter file into staging records: the file, its article versions,
+their images, topics and relations, and field warnings.
+
+An "article version" is what one file says about one URL: the file's own article, or an
+entry of its `related:` list. The warehouse merge (sql/models/) picks one version per URL.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from . import frontmatter
+from .errors import FieldWarning, RejectedFile
+from .normalize import (
+    normalize_domain,
+    normalize_topic,
+    normalize_url,
+    stable_id,
+    to_flag,
+    to_integer,
+    to_text,
+    to_timestamp,
+)
+from .yaml_loader import load_mapping
+
+# front-matter field -> (column, converter) for plain columns of `articles`.
+ARTICLE_COLUMNS: dict[str, tuple[str, Callable]] = {
+    "title": ("title", to_text),
+    "excerpt": ("excerpt", to_text),
+    "publishedDateTime": ("published_at", to_timestamp),
+    "updatedDateTime": ("updated_at", to_timestamp),
+    "category": ("category", to_text),
+    "type": ("type", to_text),
+    "quality": ("quality", to_integer),
+    "heat": ("heat", to_integer),
+    "published": ("is_published", to_flag),
+    "ampWebUrl": ("amp_url", to_text),
+    "cdnAmpWebUrl": ("cdn_amp_url", to_text),
+    "secured": ("secured", to_text),
+}
+IMAGE_COLUMNS: dict[str, tuple[str, Callable]] = {
+    "url": ("url", to_text),
+    "width": ("width", to_integer),
+    "height": ("height", to_integer),
+    "title": ("title", to_text),
+}
+PROVIDER_COLUMNS: dict[str, tuple[str, Callable]] = {
+    "domain": ("provider_domain", normalize_domain),
+    "name": ("provider_name", to_text),
+}
+# Fields with their own handling; every other field goes to the `extra` JSON.
+STRUCTURED_FIELDS = {"webUrl", "provider", "images", "topics"}
+RAW_VALUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Where a file's bytes came from: its source folder and path inside it."""
+
+    source: str
+    path: str
+    size_bytes: int
+    modified_at: datetime
+
+    @property
+    def source_file_id(self) -> str:
+        return stable_id(self.source, self.path)
+
+
+@dataclass
+class ParsedFile:
+    """Staging rows contributed by one file."""
+
+    file: dict
+    versions: list[dict] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+
+def parse_file(source_file: SourceFile, data: bytes) -> ParsedFile:
+    """Parse a file's bytes. Never raises for bad input: a rejected file carries its reason."""
+    parsed = _new_parsed(source_file, hashlib.sha256(data).hexdigest())
+    try:
+        yaml_text, body = frontmatter.split(frontmatter.decode(data))
+        _ArticleReader(parsed).read(load_mapping(yaml_text), body)
+    except RejectedFile as rejection:
+        _reject(parsed, rejection.reason)
+    except Exception as error:  # a parser bug must cost one file, never the run
+        _reject(parsed, f"could not be parsed ({type(error).__name__}: {error}); please report it")
+    return parsed
+
+
+def unreadable_file(source_file: SourceFile, reason: str) -> ParsedFile:
+    """The record of a file whose bytes could not be read at all."""
+    parsed = _new_parsed(source_file, None)
+    _reject(parsed, reason)
+    return parsed
+
+
+def _new_parsed(source_file: SourceFile, content_hash: str | None) -> ParsedFile:
+    return ParsedFile(
+        file={
+            "source_file_id": source_file.source_file_id,
+            "source": source_file.source,
+            "path": source_file.path,
+            "size_bytes": source_file.size_bytes,
+            "modified_at": source_file.modified_at,
+            "content_hash": content_hash,
+            "article_id": None,
+            "reason": None,
+        }
+    )
+
+
+def _reject(parsed: ParsedFile, reason: str) -> None:
+    parsed.file["reason"] = reason
+    parsed.versions.clear()
+    parsed.images.clear()
+    parsed.topics.clear()
+    parsed.relations.clear()
+    parsed.warnings.clear()
+
+
+class _ArticleReader:
+    """Reads the front-matter mapping of one file into `parsed`."""
+
+    def __init__(self, parsed: ParsedFile):
+        self.parsed = parsed
+        self.source_file_id = parsed.file["source_file_id"]
+
+    def read(self, fields: dict, body: str | None) -> None:
+        if "webUrl" not in fields or fields["webUrl"] is None:
+            raise RejectedFile("front matter has no webUrl: every article needs its URL")
+        try:
+            url = normalize_url(fields["webUrl"])
+        except ValueError as error:
+            raise RejectedFile(f"webUrl {_raw(fields['webUrl'])} {error}") from None
+        own = self._version(fields, url, embed_position=None, prefix="", ignore={"related"})
+        own["body"] = body
+        self.parsed.file["article_id"] = own["article_id"]
+        self._related(own["version_id"], fields.get("related"))
+
+    def _version(self, fields: dict, url: str, embed_position, prefix: str, ignore=()) -> dict:
+        version_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))
+        version = {
+            "version_id": version_id,
+            "source_file_id": self.source_file_id,
+            "embed_position": embed_position,
+            "article_id": stable_id(url),
+            "url": url,
+            "body": None,
+        }
+        version.update(self._columns(fields, ARTICLE_COLUMNS, prefix))
+        extra = {k: v for k, v in fields.items() if k not in ARTICLE_COLUMNS and k not in STRUCTURED_FIELDS and k not in ignore}
+        self._provider(version, fields.get("provider"), prefix, extra)
+        self._images(version_id, fields.get("images"), prefix)
+        self._topics(version_id, fields.get("topics"), prefix)
+        version["extra"] = _json(extra)
+        self.parsed.versions.append(version)
+        return version
+
+    def _columns(self, fields: dict, rules: dict, prefix: str) -> dict:
+        row = {}
+        for key, (column, convert) in rules.items():
+            row[column] = self._convert(fields.get(key), convert, prefix + key)
+        return row
+
+    def _convert(self, value, convert: Callable, field_name: str):
+        if value is None:
+            return None
+        try:
+            return convert(value)
+        except ValueError as error:
+            self._warn(field_name, value, f"{field_name} {_raw(value)} {error}; loaded as null")
+            return None
+
+    def _warn(self, field_name: str, value, message: str) -> None:
+        warning = FieldWarning(field_name, None if value is None else _raw(value), message)
+        self.parsed.warnings.append({"source_file_id": self.source_file_id, **warning.__dict__})
+
+    def _provider(self, version: dict, provider, prefix: str, extra: dict) -> None:
+        version.update(provider_id=None, provider_domain=None, provider_name=None)
+        if provider is None:
+            return
+        if not isinstance(provider, dict):
+            self._warn(prefix + "provider", provider, f"{prefix}provider is not a mapping with a domain; loaded as null")
+            return
+        version.update(self._columns(provider, PROVIDER_COLUMNS, prefix + "provider."))
+        if provider.get("domain") is None:
+            self._warn(prefix + "provider.domain", None, f"{prefix}provider has no domain; the article has no provider")
+        if version["provider_domain"] is not None:
+            version["provider_id"] = stable_id(version["provider_domain"])
+        leftovers = {k: v for k, v in provider.items() if k not in PROVIDER_COLUMNS}
+        if leftovers:
+            extra["provider"] = leftovers
+
+    def _images(self, version_id: str, images, prefix: str) -> None:
+        for position, image in self._entries(images, prefix + "images"):
+            name = f"{prefix}images[{position}]"
+            if not isinstance(image, dict) or not _has_text(image.get("url")):
+                self._warn(name, image, f"{name} has no url; the image is skipped")
+                continue
+            row = {"version_id": version_id, "position": position}
+            row.update(self._columns(image, IMAGE_COLUMNS, name + "."))
+            row["extra"] = _json({k: v for k, v in image.items() if k not in IMAGE_COLUMNS})
+            self.parsed.images.append(row)
+
+    def _topics(self, version_id: str, topics, prefix: str) -> None:
+        if isinstance(topics, str):
+            topics = [topics]
+        seen = set()
+        for position, value in self._entries(topics, prefix + "topics"):
+            topic = self._convert(value, normalize_topic, f"{prefix}topics[{position}]")
+            if topic is not None and topic not in seen:
+                seen.add(topic)
+                self.parsed.topics.append({"version_id": version_id, "topic": topic})
+
+    def _related(self, host_version_id: str, related) -> None:
+        seen = set()
+        for position, entry in self._entries(related, "related"):
+            name = f"related[{position}]"
+            if not isinstance(entry, dict) or entry.get("webUrl") is None:
+                self._warn(name, entry, f"{name} has no webUrl; the related entry is skipped")
+                continue
+            try:
+                url = normalize_url(entry["webUrl"])
+            except ValueError as error:
+                self._warn(name + ".webUrl", entry["webUrl"], f"{name}.webUrl {_raw(entry['webUrl'])} {error}; the related entry is skipped")
+                continue
+            embedded = self._version(entry, url, embed_position=position, prefix=name + ".")
+            if embedded["article_id"] not in seen:
+                seen.add(embedded["article_id"])
+                self.parsed.relations.append(
+                    {"version_id": host_version_id, "related_article_id": embedded["article_id"], "position": position}
+                )
+
+    def _entries(self, values, field_name: str):
+        if values is None:
+            return []
+        if not isinstance(values, list):
+            self._warn(field_name, values, f"{field_name} is not a list; it is skipped")
+            return []
+        return enumerate(values)
+
+
+def _has_text(value) -> bool:
+    """Whether a value is a scalar with some non-blank text."""
+    try:
+        text = to_text(value)
+    except ValueError:
+        return False
+    return bool(text and text.strip())
+
+
+def _raw(value) -> str:
+    text = repr(value)
+    return text if len(text) <= RAW_VALUE_LIMIT else text[: RAW_VALUE_LIMIT - 3] + "..."
+
+
+def _json(values: dict) -> str | None:
+    if not values:
+        return None
+    return json.dumps(values, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    return str(value)

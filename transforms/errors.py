@@ -1,0 +1,25 @@
+"""The project's exceptions and the field-level warning record."""
+
+from dataclasses import dataclass
+
+
+class MatterhouseError(Exception):
+    """Base of every error matterhouse raises on purpose."""
+
+
+class RejectedFile(MatterhouseError):
+    """A file that cannot be an article; `reason` is one line a person can act on."""
+
+    def __init__(self, reason: str, path: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+
+
+@dataclass(frozen=True)
+class FieldWarning:
+    """A bad value in one field: the article still loads, with the value as null."""
+
+    field: str
+    raw_value: str | None
+    message: str
