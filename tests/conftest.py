@@ -1,0 +1,51 @@
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+# Before Prefect is imported: no analytics calls from an offline machine, a quiet console.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+CASES = Path(__file__).parent / "cases"
+PROJECT_ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def run_pipeline(prefect_harness, tmp_path):
+    """Run the real flow over folders into a tmp_path warehouse; returns (record, warehouse)."""
+    from flows.pipeline import matterhouse_run
+
+    def run(*sources: Path, warehouse: Path | None = None, **options):
+        warehouse = warehouse or tmp_path / "warehouse"
+        record = matterhouse_run(sources=[str(s) for s in sources], warehouse=str(warehouse), **options)
+        return record, warehouse
+
+    return run
+
+
+@pytest.fixture
+def copy_case(tmp_path):
+    """Copy a case's input folder to tmp_path so tests may change it."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / "sources" / name
+        shutil.copytree(CASES / name / "input", target)
+        return target
+
+    return copy
+
+
+def query(warehouse: Path, sql: str, parameters=None) -> list[tuple]:
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
+        return connection.execute(sql, parameters).fetchall()

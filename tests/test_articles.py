@@ -1,0 +1,150 @@
+import json
+from datetime import datetime, timezone
+
+from transforms.articles import SourceFile, parse_file
+from transforms.normalize import stable_id
+from transforms.tables import STAGING_SCHEMAS, to_staging_tables
+
+SOURCE = SourceFile("/data/news", "2020/a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+ARTICLE = b"""---
+title: No
+publishedDateTime: 2020-02-06T19:37:00Z
+updatedDateTime: "2020-02-07T09:00:00+01:00"
+webUrl: "HTTPS://www.Example.com/story#top"
+quality: 33
+heat: -1
+published: false
+locale: en-us
+provider:
+  name: Example News
+  domain: Example.com
+  authors: null
+topics: [AI, " AI ", Computer   Vision]
+images:
+  - url: "https://img.example.com/1.jpg"
+    width: 1200
+    height: wide
+    isCached: true
+  - title: no url
+related:
+  - webUrl: https://other.org/a
+    title: Other A
+    provider: {name: Other, domain: other.org}
+  - webUrl: https://other.org/a
+    title: Other A again
+  - title: no url
+  - webUrl: mailto:someone@example.com
+---
+Body line one
+---
+Body after a dash line
+"""
+
+
+def parse(data: bytes, source: SourceFile = SOURCE):
+    return parse_file(source, data)
+
+
+def test_own_article_columns_are_typed_by_the_schema():
+    parsed = parse(ARTICLE)
+    own = parsed.versions[0]
+    assert own["embed_position"] is None
+    assert own["url"] == "https://www.example.com/story"
+    assert own["article_id"] == stable_id("https://www.example.com/story")
+    assert own["title"] == "No"
+    assert own["published_at"] == datetime(2020, 2, 6, 19, 37, tzinfo=timezone.utc)
+    assert own["updated_at"] == datetime(2020, 2, 7, 8, 0, tzinfo=timezone.utc)
+    assert (own["quality"], own["heat"], own["is_published"]) == (33, -1, False)
+    assert (own["provider_domain"], own["provider_name"]) == ("example.com", "Example News")
+    assert own["provider_id"] == stable_id("example.com")
+    assert own["body"] == "Body line one\n---\nBody after a dash line"
+    assert json.loads(own["extra"]) == {"locale": "en-us", "provider": {"authors": None}}
+    assert parsed.file["article_id"] == own["article_id"]
+    assert parsed.file["reason"] is None
+
+
+def test_topics_are_tidied_and_deduplicated_in_order():
+    assert [row["topic"] for row in parse(ARTICLE).topics if row["version_id"] == parse(ARTICLE).versions[0]["version_id"]] == [
+        "AI",
+        "Computer Vision",
+    ]
+
+
+def test_images_keep_their_list_position_and_unmapped_fields():
+    images = parse(ARTICLE).images
+    assert [(row["position"], row["url"], row["width"], row["height"]) for row in images] == [
+        (0, "https://img.example.com/1.jpg", 1200, None)
+    ]
+    assert json.loads(images[0]["extra"]) == {"isCached": "true"}
+
+
+def test_related_entries_become_versions_and_relations():
+    parsed = parse(ARTICLE)
+    embedded = [row for row in parsed.versions if row["embed_position"] is not None]
+    assert [(row["embed_position"], row["url"], row["title"]) for row in embedded] == [
+        (0, "https://other.org/a", "Other A"),
+        (1, "https://other.org/a", "Other A again"),
+    ]
+    assert parsed.relations == [
+        {"version_id": parsed.versions[0]["version_id"], "related_article_id": stable_id("https://other.org/a"), "position": 0}
+    ]
+
+
+def test_bad_field_values_load_as_null_with_a_warning():
+    warnings = [(row["field"], row["raw_value"], row["message"]) for row in parse(ARTICLE).warnings]
+    assert warnings == [
+        ("images[0].height", "'wide'", "images[0].height 'wide' is not a whole number; loaded as null"),
+        ("images[1]", "{'title': 'no url'}", "images[1] has no url; the image is skipped"),
+        ("related[2]", "{'title': 'no url'}", "related[2] has no webUrl; the related entry is skipped"),
+        (
+            "related[3].webUrl",
+            "'mailto:someone@example.com'",
+            "related[3].webUrl 'mailto:someone@example.com' is not an http(s) URL; the related entry is skipped",
+        ),
+    ]
+
+
+def test_structural_field_problems_are_warnings_not_rejections():
+    parsed = parse(
+        b"---\nwebUrl: https://a.org/x\npublishedDateTime: last tuesday\nimages: a picture\n"
+        b"related: {webUrl: https://b.org}\nprovider: {name: Nameless}\ntitle: [a, b]\n---\n"
+    )
+    assert parsed.file["reason"] is None
+    assert [row["field"] for row in parsed.warnings] == [
+        "title",
+        "publishedDateTime",
+        "provider.domain",
+        "images",
+        "related",
+    ]
+    own = parsed.versions[0]
+    assert (own["title"], own["published_at"], own["provider_id"], own["provider_name"]) == (None, None, None, "Nameless")
+
+
+def test_files_that_cannot_be_articles_are_rejected_with_a_reason():
+    cases = {
+        b"---\ntitle: x\n---\n": "front matter has no webUrl: every article needs its URL",
+        b"---\nwebUrl: ftp://a.org/x\n---\n": "webUrl 'ftp://a.org/x' is not an http(s) URL",
+        b"---\nwebUrl: [https://a.org]\n---\n": "webUrl ['https://a.org'] is not a URL",
+        b"no front matter\n": "no front matter: the file does not start with a '---' line",
+    }
+    for data, reason in cases.items():
+        parsed = parse(data)
+        assert parsed.file["reason"] == reason
+        assert parsed.versions == parsed.images == parsed.topics == parsed.relations == parsed.warnings == []
+
+
+def test_parsing_is_deterministic_and_ids_depend_on_the_file():
+    first, second = parse(ARTICLE), parse(ARTICLE)
+    assert first == second
+    elsewhere = parse(ARTICLE, SourceFile("/data/news", "2020/b.md", 0, SOURCE.modified_at))
+    assert elsewhere.versions[0]["article_id"] == first.versions[0]["article_id"]
+    assert elsewhere.versions[0]["version_id"] != first.versions[0]["version_id"]
+
+
+def test_staging_tables_follow_their_schemas():
+    tables = to_staging_tables([parse(ARTICLE), parse(b"")])
+    assert {name: table.schema for name, table in tables.items()} == STAGING_SCHEMAS
+    assert tables["files"].column("reason").to_pylist() == [None, "file is empty"]
+    assert tables["article_versions"].num_rows == 3

@@ -1,0 +1,141 @@
+"""End to end: real Prefect flow runs into a tmp_path warehouse, checked through the real
+DuckDB file and the real Parquet datasets."""
+
+import pyarrow.dataset as ds
+import pyarrow as pa
+import pytest
+
+from flows.warehouse import PUBLISHED_TABLES
+from transforms.normalize import stable_id
+
+from .conftest import CASES, PROJECT_ROOT, query
+
+SAMPLE = PROJECT_ROOT / "sample"
+RUN_COLUMNS = {"run_id", "modified_at"}
+
+
+def table_rows(warehouse, table, skip=()):
+    columns = [row[0] for row in query(warehouse, f"select column_name from information_schema.columns where table_name = '{table}' order by ordinal_position")]
+    kept = [column for column in columns if column not in skip]
+    return kept, sorted(query(warehouse, f"select {', '.join(kept)} from {table}"), key=repr)
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(prefect_harness, tmp_path_factory):
+    from flows.pipeline import matterhouse_run
+
+    warehouse = tmp_path_factory.mktemp("sample") / "warehouse"
+    record = matterhouse_run(sources=[str(SAMPLE)], warehouse=str(warehouse))
+    return record, warehouse
+
+
+def test_the_seed_alone_gives_the_documented_counts(run_pipeline):
+    record, warehouse = run_pipeline(CASES / "seed" / "input")
+    counts = {table: record[table] for table in ("articles", "providers", "images", "article_relations", "article_topics")}
+    assert counts == {"articles": 4, "providers": 3, "images": 4, "article_relations": 3, "article_topics": 2}
+    assert query(warehouse, "select has_source_file, count(*) from articles group by all order by 1") == [(False, 3), (True, 1)]
+
+
+def test_the_sample_loads_with_rejections_and_warnings_recorded(sample_warehouse):
+    record, warehouse = sample_warehouse
+    assert record["status"] == "succeeded"
+    assert record["files_seen"] == 245
+    assert record["files_rejected"] == 3
+    assert record["files_superseded"] == 5
+    assert record["files_loaded"] == 237
+    assert query(warehouse, "select count(*) from rejected_files") == [(3,)]
+    assert query(warehouse, "select count(*) from data_warnings") == [(record["data_warnings"],)]
+    assert query(warehouse, "select count(*) from source_files where path like '%.json'") == [(0,)]
+
+
+def test_the_warehouse_folder_holds_one_database_and_one_dataset_per_table(sample_warehouse):
+    _, warehouse = sample_warehouse
+    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]
+    assert sorted(path.name for path in (warehouse / "parquet").iterdir()) == sorted(PUBLISHED_TABLES)
+
+
+@pytest.mark.parametrize("table", PUBLISHED_TABLES)
+def test_each_parquet_dataset_equals_its_duckdb_table(sample_warehouse, table):
+    _, warehouse = sample_warehouse
+    columns, rows = table_rows(warehouse, table)
+    dataset = ds.dataset(warehouse / "parquet" / table, format="parquet").to_table()
+    assert dataset.column_names == columns
+    parquet_rows = [tuple(row[column] for column in columns) for row in dataset.to_pylist()]
+    assert sorted(parquet_rows, key=repr) == rows
+    assert len(rows) > 0
+
+
+def test_parquet_columns_are_typed(sample_warehouse):
+    _, warehouse = sample_warehouse
+    schema = ds.dataset(warehouse / "parquet" / "articles", format="parquet").schema
+    assert schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("quality").type == pa.int64()
+    assert schema.field("is_published").type == pa.bool_()
+
+
+def test_keys_are_hashes_of_natural_keys(sample_warehouse):
+    _, warehouse = sample_warehouse
+    articles = query(warehouse, "select article_id, url from articles")
+    assert all(article_id == stable_id(url) for article_id, url in articles)
+    providers = query(warehouse, "select provider_id, domain from providers")
+    assert all(provider_id == stable_id(domain) for provider_id, domain in providers)
+
+
+def test_foreign_keys_resolve_and_grains_are_unique(sample_warehouse):
+    _, warehouse = sample_warehouse
+    orphans = """
+        select 'image' from images where article_id not in (select article_id from articles)
+        union all select 'relation' from article_relations
+            where article_id not in (select article_id from articles)
+               or related_article_id not in (select article_id from articles)
+        union all select 'topic' from article_topics where article_id not in (select article_id from articles)
+        union all select 'provider' from articles
+            where provider_id is not null and provider_id not in (select provider_id from providers)
+        union all select 'loaded file' from source_files
+            where status = 'loaded' and article_id not in (select article_id from articles where has_source_file)
+    """
+    assert query(warehouse, orphans) == []
+    grains = {
+        "articles": "article_id",
+        "providers": "provider_id",
+        "images": "article_id, position",
+        "article_relations": "article_id, related_article_id",
+        "article_topics": "article_id, topic",
+        "source_files": "source_file_id",
+    }
+    for table, key in grains.items():
+        assert query(warehouse, f"select {key} from {table} group by all having count(*) > 1") == [], table
+
+
+def test_a_rerun_gives_the_same_tables_and_one_more_run_row(sample_warehouse, run_pipeline):
+    record, warehouse = sample_warehouse
+    before = {table: table_rows(warehouse, table, RUN_COLUMNS) for table in PUBLISHED_TABLES if table != "etl_runs"}
+    second, _ = run_pipeline(SAMPLE, warehouse=warehouse)
+    after = {table: table_rows(warehouse, table, RUN_COLUMNS) for table in PUBLISHED_TABLES if table != "etl_runs"}
+    assert after == before
+    assert second["run_id"] != record["run_id"]
+    assert query(warehouse, "select count(*) from etl_runs") == [(2,)]
+    assert query(warehouse, "select count(distinct run_id) from source_files") == [(1,)]
+
+
+def test_two_warehouses_from_the_same_input_are_identical(run_pipeline, tmp_path, copy_case):
+    first_source, second_source = copy_case("examples"), tmp_path / "elsewhere"
+    first_source.rename(second_source)
+    _, first = run_pipeline(second_source, warehouse=tmp_path / "one")
+    _, second = run_pipeline(second_source, warehouse=tmp_path / "two")
+    for table in ("articles", "providers", "images", "article_relations", "article_topics", "source_files", "data_warnings"):
+        assert table_rows(first, table, RUN_COLUMNS) == table_rows(second, table, RUN_COLUMNS)
+
+
+def test_several_sources_load_together(run_pipeline):
+    record, warehouse = run_pipeline(CASES / "seed" / "input", CASES / "examples" / "input")
+    assert record["files_seen"] == 5
+    assert query(warehouse, "select count(distinct source) from source_files") == [(2,)]
+    assert record["articles"] == 10
+
+
+def test_an_empty_source_gives_empty_tables(run_pipeline, tmp_path):
+    (tmp_path / "empty").mkdir()
+    record, warehouse = run_pipeline(tmp_path / "empty")
+    assert (record["files_seen"], record["articles"]) == (0, 0)
+    assert ds.dataset(warehouse / "parquet" / "articles", format="parquet").count_rows() == 0
