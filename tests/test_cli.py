@@ -1,0 +1,72 @@
+"""The `matterhouse` command as a person runs it: a real process, a real temporary
+Prefect server, output captured."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from .conftest import CASES, query
+
+NOISE = ("Traceback", "telemetry", "Error", "error", "Warning", "WARNING", "Exception")
+
+
+def matterhouse(*args, cwd, env_extra=None, timeout=300):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_run_without_arguments_loads_the_sample_into_warehouse(tmp_path):
+    result = matterhouse("run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("matterhouse: run succeeded in ")
+    assert lines[1] == "  files      245 seen: 237 loaded, 5 superseded, 3 rejected; 4 data warnings"
+    assert lines[2].startswith("  tables     articles ")
+    assert len(lines) == 5
+    assert not any(word in result.stdout for word in NOISE)
+    assert query(tmp_path / "warehouse", "select count(*) from source_files") == [(245,)]
+
+
+def test_environment_variables_choose_source_and_warehouse(tmp_path):
+    warehouse = tmp_path / "wh with spaces, ünïcode"
+    env = {"MATTERHOUSE_SOURCE": str(CASES / "seed" / "input"), "MATTERHOUSE_WAREHOUSE": str(warehouse)}
+    result = matterhouse("run", "--json", cwd=tmp_path, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["files_seen"], record["articles"], record["status"]) == (1, 4, "succeeded")
+    assert query(warehouse, "select count(*) from articles") == [(4,)]
+
+
+def test_a_missing_source_is_one_line_that_says_what_to_fix(tmp_path):
+    result = matterhouse("run", "--source", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == f"matterhouse: error: source folder {tmp_path / 'nowhere'} does not exist or is not a folder\n"
+
+
+def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_path):
+    warehouse = tmp_path / "warehouse"
+    first = matterhouse("run", "--source", str(CASES / "seed" / "input"), "--warehouse", str(warehouse), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
+         str(warehouse / "matterhouse.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = matterhouse("run", "--source", str(CASES / "examples" / "input"), "--warehouse", str(warehouse), cwd=tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"matterhouse: error: the warehouse file {warehouse / 'matterhouse.duckdb'} is locked by another process (PID ")
+    assert result.stderr.endswith("close the notebook, BI tool or run that has it open, then run again\n")
+    assert "Traceback" not in result.stderr + result.stdout
+    assert query(warehouse, "select count(*) from articles") == [(4,)]
+    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]

@@ -1,0 +1,61 @@
+"""The README documents every CLI option and the real published schema."""
+
+import re
+
+import pytest
+
+from flows.cli import build_parser
+from flows.warehouse import PUBLISHED_TABLES
+
+from .conftest import CASES, PROJECT_ROOT, query
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def documented_columns() -> dict[str, list[tuple[str, str]]]:
+    """{table: [(column, TYPE), ...]} from the README's schema tables."""
+    tables = {}
+    for section in re.split(r"^### ", README, flags=re.MULTILINE)[1:]:
+        name = re.match(r"`(\w+)`", section)
+        rows = re.findall(r"^\| (\w+) \| ([A-Z\[\]]+) \|", section, flags=re.MULTILINE)
+        if name and rows:
+            tables[name.group(1)] = rows
+    return tables
+
+
+def test_every_run_option_is_documented():
+    run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
+    options = [option for action in run_parser._actions for option in action.option_strings if option.startswith("--")]
+    assert "--source" in options
+    for option in options:
+        if option != "--help":
+            assert f"`{option}" in README, option
+
+
+@pytest.fixture(scope="module")
+def seed_warehouse(prefect_harness, tmp_path_factory):
+    from flows.pipeline import matterhouse_run
+
+    warehouse = tmp_path_factory.mktemp("docs") / "warehouse"
+    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(warehouse))
+    return warehouse
+
+
+def test_the_documented_schema_is_the_real_schema(seed_warehouse):
+    documented = documented_columns()
+    assert sorted(documented) == sorted(PUBLISHED_TABLES)
+    for table in PUBLISHED_TABLES:
+        real = query(
+            seed_warehouse,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'main' and table_name = ? order by ordinal_position",
+            [table],
+        )
+        real = [(name, "TIMESTAMPTZ" if kind == "TIMESTAMP WITH TIME ZONE" else kind) for name, kind in real]
+        assert documented[table] == real, table
+
+
+def test_the_rejected_files_view_is_documented(seed_warehouse):
+    columns = query(seed_warehouse, "select column_name from information_schema.columns where table_name = 'rejected_files' order by ordinal_position")
+    line = re.search(r"^One row per rejected file: (.*)\.$", README, flags=re.MULTILINE).group(1)
+    assert re.findall(r"`(\w+)`", line) == [name for (name,) in columns]
