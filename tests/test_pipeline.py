@@ -139,3 +139,19 @@ def test_an_empty_source_gives_empty_tables(run_pipeline, tmp_path):
     record, warehouse = run_pipeline(tmp_path / "empty")
     assert (record["files_seen"], record["articles"]) == (0, 0)
     assert ds.dataset(warehouse / "parquet" / "articles", format="parquet").count_rows() == 0
+
+
+def test_only_listed_extensions_are_read(run_pipeline):
+    record, warehouse = run_pipeline(CASES / "examples" / "input", extensions=["md"])
+    assert record["files_seen"] == 2
+    assert query(warehouse, "select path from source_files order by path") == [
+        ("001_5e2c9a17d04b3f86.md",),
+        ("004_9b3e61d2c8a04f57.md",),
+    ]
+
+
+def test_hidden_files_and_other_extensions_are_passed_over_not_rejected(run_pipeline):
+    _, warehouse = run_pipeline(CASES / "rejects" / "input")
+    paths = [path for (path,) in query(warehouse, "select path from source_files")]
+    assert ".hidden.md" not in paths and "ignored.json" not in paths
+    assert len(paths) == 12

@@ -1,0 +1,63 @@
+"""Hypothesis round trips: text, timestamps, numbers and nulls survive
+front matter -> parser -> staging Parquet -> DuckDB unchanged."""
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pyarrow.parquet as pq
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transforms.articles import SourceFile, parse_file
+from transforms.frontmatter import split
+from transforms.tables import to_staging_tables
+
+SOURCE = SourceFile("/src", "a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+instants = st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc)
+)
+offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    title=st.one_of(st.none(), texts),
+    body=texts,
+    published=instants,
+    offset=offsets,
+    quality=st.one_of(st.none(), st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)),
+)
+def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, published, offset, quality):
+    front = yaml.safe_dump(
+        {
+            "webUrl": "https://example.org/a",
+            "title": title,
+            "publishedDateTime": published.astimezone(offset).isoformat(),
+            "quality": quality,
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    data = f"---\n{front}---\n{body}".encode("utf-8")
+    parsed = parse_file(SOURCE, data)
+    assert parsed.file["reason"] is None, parsed.file["reason"]
+
+    path = tmp_path / "versions.parquet"
+    pq.write_table(to_staging_tables([parsed])["article_versions"], path)
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        row = connection.execute("select title, published_at, quality, body from read_parquet(?)", [str(path)]).fetchone()
+
+    expected_body = split(data.decode("utf-8").replace("\r\n", "\n"))[1]
+    assert row == (title, published, quality, expected_body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400) | texts.map(lambda text: ("---\n" + text).encode("utf-8")))
+def test_any_bytes_give_a_loaded_or_rejected_file_never_an_exception(data):
+    parsed = parse_file(SOURCE, data)
+    assert (parsed.file["reason"] is None) == (len(parsed.versions) > 0)
+    if parsed.file["reason"] is not None:
+        assert "please report" not in parsed.file["reason"]
