@@ -1,0 +1,114 @@
+"""Measure a full load against a bare PyYAML baseline, in one invocation.
+
+    python benchmarks/run_benchmark.py --files 10000 [--files 100000] [--work /tmp/matterhouse-bench]
+
+For each corpus size it reports:
+- baseline: one process reading every file and parsing its front matter with
+  yaml.CSafeLoader, nothing else (the floor a pure-Python loader cannot beat);
+- full load: `matterhouse run` as a subprocess, wall-clock seconds and files/s;
+- ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
+- peak RSS: the largest sum of resident memory over the run's whole process tree;
+- rerun: the same command again with nothing changed, and its ratio to the full load.
+Corpora are generated with generate_corpus.py (seed 7) and reused when present.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+
+def ensure_corpus(work: Path, files: int) -> Path:
+    corpus = work / f"corpus-{files}"
+    if not (corpus / ".complete").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "generate_corpus.py"), str(corpus), "--files", str(files)], check=True, stdout=subprocess.DEVNULL)
+        (corpus / ".complete").touch()
+    return corpus
+
+
+def baseline_seconds(corpus: Path) -> float:
+    """Read and parse every file's front matter with the C loader, single process."""
+    started = time.perf_counter()
+    for path in corpus.rglob("*"):
+        if path.suffix in (".md", ".txt", ".markdown") and path.is_file():
+            text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+            end = text.find("\n---", 3)
+            yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+    return time.perf_counter() - started
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, pending = 0, [root_pid]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed_run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak process-tree RSS of a command."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_bytes(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, action="append", help="corpus size, repeatable (default 10000)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/matterhouse-bench"))
+    args = parser.parse_args()
+    print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for files in args.files or [10_000]:
+        corpus = ensure_corpus(args.work, files)
+        warehouse = args.work / f"warehouse-{files}"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        baseline = baseline_seconds(corpus)
+        command = [sys.executable, "-m", "flows.cli", "run", "--source", str(corpus), "--warehouse", str(warehouse)]
+        full, peak = timed_run(command)
+        rerun, _ = timed_run(command)
+        print(
+            f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
+            f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.2f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
