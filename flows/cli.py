@@ -40,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated file extensions to read (env MATTERHOUSE_EXTENSIONS; default: md,markdown,txt)",
     )
+    run.add_argument(
+        "--max-file-size",
+        metavar="SIZE",
+        help="reject larger files unread, e.g. 5MB, 512KB (env MATTERHOUSE_MAX_FILE_SIZE; default: 5MB)",
+    )
+    run.add_argument(
+        "--checks",
+        metavar="DIR",
+        help="folder of extra data checks: SQL files that must return no rows (env MATTERHOUSE_CHECKS)",
+    )
     run.add_argument("--batch-size", type=int, default=None, metavar="N", help="files per parse task (default: 2000)")
     run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
     run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
@@ -48,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    config = settings.resolve(args.source, args.warehouse, args.extensions)
+    config = settings.resolve(args.source, args.warehouse, args.extensions, args.max_file_size, args.checks)
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
     from .pipeline import DEFAULT_BATCH_SIZE, matterhouse_run
@@ -60,6 +70,8 @@ def run_command(args: argparse.Namespace) -> int:
             warehouse=str(config.warehouse),
             extensions=list(config.extensions),
             batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+            max_file_size=config.max_file_size,
+            checks_dir=str(config.checks_dir) if config.checks_dir else None,
         )
     except MatterhouseError:
         raise
@@ -87,6 +99,7 @@ def format_summary(record: dict, config: settings.Settings, elapsed: float) -> s
         f"{record['files_superseded']:,} superseded, {record['files_rejected']:,} rejected; "
         f"{record['data_warnings']:,} data warnings",
         f"  tables     {tables}",
+        f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
         f"  warehouse  {config.warehouse / 'matterhouse.duckdb'} and {config.warehouse / 'parquet'}/",
     ]
     if record["files_rejected"] or record["data_warnings"]:

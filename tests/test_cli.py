@@ -28,7 +28,8 @@ def test_run_without_arguments_loads_the_sample_into_warehouse(tmp_path):
     assert lines[0].startswith("matterhouse: run succeeded in ")
     assert lines[1] == "  files      245 seen: 237 loaded, 5 superseded, 3 rejected; 4 data warnings"
     assert lines[2].startswith("  tables     articles ")
-    assert len(lines) == 5
+    assert lines[3] == "  checks     18 passed, 0 failed"
+    assert len(lines) == 6
     assert not any(word in result.stdout for word in NOISE)
     assert query(tmp_path / "warehouse", "select count(*) from source_files") == [(245,)]
 

@@ -56,6 +56,8 @@ def test_nested_structures_keep_their_shape():
         ("- a\n- b", "front matter is a list, not a mapping of fields such as 'webUrl: ...'"),
         ("just a sentence", "front matter is a single value, not a mapping of fields such as 'webUrl: ...'"),
         ("", "front matter is empty: there is nothing between the '---' lines"),
+        ("a: b\nc: \x01", "front matter contains the control character #x01 on line 3, which YAML does not allow; remove it"),
+        ("a: " + "[" * 32 + "]" * 32, "front matter nests lists and mappings more than 32 levels deep"),
         ("a: " + "[" * 2000 + "]" * 2000, "invalid YAML at line 2, column 1003: exceeded maximum nesting depth"),
     ],
 )

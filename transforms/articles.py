@@ -90,12 +90,13 @@ def parse_file(source_file: SourceFile, data: bytes) -> ParsedFile:
     except RejectedFile as rejection:
         _reject(parsed, rejection.reason)
     except Exception as error:  # a parser bug must cost one file, never the run
-        _reject(parsed, f"could not be parsed ({type(error).__name__}: {error}); please report it")
+        detail = " ".join(str(error).split())
+        _reject(parsed, f"could not be parsed ({type(error).__name__}: {detail}); please report it")
     return parsed
 
 
-def unreadable_file(source_file: SourceFile, reason: str) -> ParsedFile:
-    """The record of a file whose bytes could not be read at all."""
+def rejected_unread(source_file: SourceFile, reason: str) -> ParsedFile:
+    """The record of a file rejected without its bytes: unreadable, too large, a bad link."""
     parsed = _new_parsed(source_file, None)
     _reject(parsed, reason)
     return parsed

@@ -2,6 +2,9 @@
 
 Rules (issue "Core pipeline", extraction rules):
 - UTF-8, with or without a byte-order mark; CRLF line endings are read as LF.
+- Fallback: a file that starts with a UTF-16 byte-order mark (as some Windows editors
+  save) is decoded as UTF-16. Any other bytes that are not UTF-8 reject the file rather
+  than being guessed at, because a wrong guess silently mangles text.
 - The first line is `---`; the front matter ends at the next line that is `---`
   (trailing spaces allowed). Everything after that line is the body, so a later
   `---` line belongs to the body.
@@ -10,6 +13,7 @@ Rules (issue "Core pipeline", extraction rules):
 from .errors import RejectedFile
 
 UTF8_BOM = "\ufeff"
+UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 DELIMITER = "---"
 
 
@@ -17,6 +21,8 @@ def decode(data: bytes) -> str:
     """Decode file bytes as UTF-8 text with LF line endings, or reject the file."""
     if not data:
         raise RejectedFile("file is empty")
+    if data[:2] in UTF16_BOMS:
+        return _decode_utf16(data[2:], UTF16_BOMS[data[:2]])
     if b"\x00" in data:
         raise RejectedFile("binary file: it contains NUL bytes, so it is not front-matter text")
     try:
@@ -28,6 +34,19 @@ def decode(data: bytes) -> str:
             f"(offset {error.start}); re-save it as UTF-8"
         ) from None
     return text.removeprefix(UTF8_BOM).replace("\r\n", "\n")
+
+
+def _decode_utf16(data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise RejectedFile(
+            f"file starts with a UTF-16 byte-order mark but is not valid {encoding.upper()} "
+            f"(offset {error.start + 2}); re-save it as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise RejectedFile("binary file: it contains NUL characters, so it is not front-matter text")
+    return text.replace("\r\n", "\n")
 
 
 def split(text: str) -> tuple[str, str | None]:

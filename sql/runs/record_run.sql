@@ -2,14 +2,14 @@
 insert into etl_runs (
     run_id, started_at, finished_at, status, sources,
     files_seen, files_loaded, files_superseded, files_rejected, data_warnings,
-    articles, providers, images, article_relations, article_topics,
+    articles, providers, images, article_relations, article_topics, checks_passed, checks_failed,
     scan_seconds, parse_seconds, load_seconds
 )
 select
     $run_id,
     $started_at,
     $finished_at,
-    'succeeded',
+    $status,
     $sources,
     (select count(*) from source_files),
     (select count(*) from source_files where status = 'loaded'),
@@ -21,6 +21,8 @@ select
     (select count(*) from images),
     (select count(*) from article_relations),
     (select count(*) from article_topics),
+    (select count(*) from check_results where run_id = $run_id and status = 'passed'),
+    (select count(*) from check_results where run_id = $run_id and status = 'failed'),
     $scan_seconds,
     $parse_seconds,
     $load_seconds

@@ -3,7 +3,7 @@ create table if not exists etl_runs (
     run_id varchar not null,
     started_at timestamptz not null,
     finished_at timestamptz not null,
-    status varchar not null,
+    status varchar not null,         -- succeeded | failed (a data check failed; nothing else changed)
     sources varchar[] not null,
     files_seen bigint not null,
     files_loaded bigint not null,
@@ -15,6 +15,8 @@ create table if not exists etl_runs (
     images bigint not null,
     article_relations bigint not null,
     article_topics bigint not null,
+    checks_passed bigint not null,
+    checks_failed bigint not null,
     scan_seconds double not null,
     parse_seconds double not null,
     load_seconds double not null

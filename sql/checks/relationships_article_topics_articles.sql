@@ -1,0 +1,3 @@
+-- Holds when: every topic row belongs to an article.
+select topics.article_id, topics.topic from article_topics as topics
+anti join articles using (article_id)

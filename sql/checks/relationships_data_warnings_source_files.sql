@@ -1,0 +1,3 @@
+-- Holds when: every warning names a file of source_files.
+select warnings.source_file_id, warnings.field from data_warnings as warnings
+anti join source_files using (source_file_id)

@@ -1,0 +1,82 @@
+"""Data checks: each built-in check really catches the breach it names, and a failed
+check fails the run without changing the published data."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from flows.warehouse import ChecksFailed, check_files, run_checks
+
+from .conftest import CASES, query
+
+CORRUPTIONS = {
+    "unique_articles": "insert into articles select * from articles limit 1",
+    "unique_article_urls": "insert into articles select * replace ('other' as article_id) from articles limit 1",
+    "unique_providers": "insert into providers select * from providers limit 1",
+    "unique_images": "insert into images select * from images limit 1",
+    "unique_article_relations": "insert into article_relations select * from article_relations limit 1",
+    "unique_article_topics": "insert into article_topics select * from article_topics limit 1",
+    "unique_source_files": "insert into source_files select * from source_files limit 1",
+    "keys_are_hashes_of_natural_keys": "update providers set domain = 'changed.example'",
+    "relationships_images_articles": "delete from articles where article_id in (select article_id from images)",
+    "relationships_article_relations_articles": "delete from articles where not has_source_file",
+    "relationships_article_topics_articles": "delete from articles where has_source_file",
+    "relationships_articles_providers": "delete from providers",
+    "relationships_data_warnings_source_files": "insert into data_warnings values ('nope', 'x.md', 'quality', '1', 'm', 'r')",
+    "accepted_values_source_files_status": "update source_files set status = 'maybe'",
+    "loaded_files_have_their_article": "update articles set source_file_id = 'elsewhere' where has_source_file",
+    "has_source_file_matches_source_files": "update articles set has_source_file = true",
+    "related_only_articles_are_cited": "delete from article_relations",
+}
+
+
+@pytest.fixture(scope="module")
+def seed_database(prefect_harness, tmp_path_factory):
+    from flows.pipeline import matterhouse_run
+
+    warehouse = tmp_path_factory.mktemp("checks") / "warehouse"
+    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(warehouse))
+    return warehouse / "matterhouse.duckdb"
+
+
+def test_every_built_in_check_has_a_corruption_that_trips_it():
+    names = {path.stem for path in check_files(None)}
+    assert names - {"not_null_keys"} == set(CORRUPTIONS)
+
+
+@pytest.mark.parametrize("check, corruption", sorted(CORRUPTIONS.items()))
+def test_a_check_catches_its_breach(seed_database, tmp_path, check, corruption):
+    database = tmp_path / "corrupt.duckdb"
+    shutil.copy(seed_database, database)
+    with duckdb.connect(str(database)) as connection:
+        assert run_checks(connection, "clean") == []
+        connection.execute(corruption)
+        failures = run_checks(connection, "corrupt")
+    assert check in {failure["check_name"] for failure in failures}
+    failed = next(failure for failure in failures if failure["check_name"] == check)
+    assert failed["failing_rows"] > 0 and failed["sample"]
+
+
+def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, tmp_path):
+    _, warehouse = run_pipeline(CASES / "seed" / "input")
+    checks = tmp_path / "my checks"
+    checks.mkdir()
+    (checks / "articles_have_a_category.sql").write_text("select url from articles where category is null\n")
+
+    with pytest.raises(ChecksFailed) as raised:
+        run_pipeline(CASES / "examples" / "input", warehouse=warehouse, checks_dir=str(checks))
+
+    message = str(raised.value)
+    assert message.startswith("data check articles_have_a_category failed on 2 rows, e.g. {'url': 'https://")
+    assert message.endswith("the warehouse keeps its previous data, see check_results")
+    assert query(warehouse, "select count(*), count(*) filter (has_source_file) from articles") == [(4, 1)]
+    assert query(warehouse, "select status, checks_failed from etl_runs order by started_at") == [
+        ("succeeded", 0),
+        ("failed", 1),
+    ]
+    assert query(warehouse, "select failing_rows from check_results where status = 'failed'") == [(2,)]
+    for table in ("etl_runs", "check_results", "articles"):
+        parquet = query(warehouse, f"select count(*) from read_parquet(?)", [str(warehouse / "parquet" / table / "part-0.parquet")])
+        assert parquet == query(warehouse, f"select count(*) from {table}"), table
+    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]
