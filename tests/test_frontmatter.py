@@ -31,6 +31,7 @@ def test_split_finds_the_closing_line(text, expected_yaml, expected_body):
         ("--- a: 1\n---\n", "no front matter: the file does not start with a '---' line"),
         ("---\na: 1\n", "front matter is not closed: no second '---' line"),
         ("---", "front matter is not closed: no second '---' line"),
+        (" \n\n\t\n", "file is blank: it holds only white space"),
         ("---\na: 1\n --- \n", "front matter is not closed: no second '---' line"),
     ],
 )

@@ -51,6 +51,8 @@ def _decode_utf16(data: bytes, encoding: str) -> str:
 
 def split(text: str) -> tuple[str, str | None]:
     """Return (yaml_text, body) of decoded text; body is None when empty or blank."""
+    if not text.strip():
+        raise RejectedFile("file is blank: it holds only white space")
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
     if first_line.rstrip() != DELIMITER:
