@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of extra data checks: SQL files that must return no rows (env MATTERHOUSE_CHECKS)",
     )
+    run.add_argument("--full-refresh", action="store_true", help="read every file again and rebuild everything")
+    run.add_argument(
+        "--lock-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait, with backoff, for another process to release the DuckDB file (default: 30)",
+    )
     run.add_argument("--batch-size", type=int, default=None, metavar="N", help="files per parse task (default: 2000)")
     run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
     run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
@@ -62,6 +69,7 @@ def run_command(args: argparse.Namespace) -> int:
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
     from .pipeline import DEFAULT_BATCH_SIZE, matterhouse_run
+    from .settings import DEFAULT_LOCK_TIMEOUT
 
     clock = time.perf_counter()
     try:
@@ -72,6 +80,8 @@ def run_command(args: argparse.Namespace) -> int:
             batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
             max_file_size=config.max_file_size,
             checks_dir=str(config.checks_dir) if config.checks_dir else None,
+            full_refresh=args.full_refresh,
+            lock_timeout=DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout,
         )
     except MatterhouseError:
         raise
@@ -94,10 +104,12 @@ def format_summary(record: dict, config: settings.Settings, elapsed: float) -> s
     )
     lines = [
         f"matterhouse: run {record['status']} in {elapsed:.1f} s "
-        f"(scan {record['scan_seconds']:.1f} s, parse {record['parse_seconds']:.1f} s, load {record['load_seconds']:.1f} s)",
-        f"  files      {record['files_seen']:,} seen: {record['files_loaded']:,} loaded, "
-        f"{record['files_superseded']:,} superseded, {record['files_rejected']:,} rejected; "
-        f"{record['data_warnings']:,} data warnings",
+        f"(scan {record['scan_seconds']:.1f} s, parse {record['parse_seconds']:.1f} s, "
+        f"load {record['load_seconds']:.1f} s, export {record['export_seconds']:.1f} s)",
+        f"  files      {record['files_seen']:,} seen: {record['files_new']:,} new, {record['files_changed']:,} changed, "
+        f"{record['files_unchanged']:,} unchanged, {record['files_deleted']:,} deleted",
+        f"  articles   from {record['files_loaded']:,} files loaded, {record['files_superseded']:,} superseded, "
+        f"{record['files_rejected']:,} rejected; {record['data_warnings']:,} data warnings",
         f"  tables     {tables}",
         f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
         f"  warehouse  {config.warehouse / 'matterhouse.duckdb'} and {config.warehouse / 'parquet'}/",

@@ -1,10 +1,10 @@
-"""The matterhouse run: scan sources, parse files in batches, load DuckDB, publish Parquet."""
+"""The matterhouse run: scan the sources, parse what changed in batches, load DuckDB in one
+transaction, then publish the Parquet snapshot."""
 
-import os
+import hashlib
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,81 +14,21 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
-from transforms.articles import SourceFile, parse_file, rejected_unread
+from transforms.articles import parse_file, rejected_unread
 from transforms.tables import to_staging_tables
 
+from . import snapshots
 from . import warehouse as wh
+from .failpoints import checkpoint
+from .load import ChecksFailed, RunLoad, load_run
+from .plan import ToRead, plan_files
 from .progress import file_progress
-from .settings import DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, describe_size
+from .runlock import RunLock
+from .scan import FoundFile, find_files
+from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE, describe_size
 
 DEFAULT_BATCH_SIZE = 2000
-
-
-@dataclass(frozen=True)
-class FoundFile:
-    """A file found by the scan, with the size and mtime seen then; `problem` says why
-    it must be rejected without being read."""
-
-    source: str
-    path: str
-    size_bytes: int
-    modified_at: datetime
-    problem: str | None = None
-
-    def as_source_file(self) -> SourceFile:
-        return SourceFile(self.source, self.path, self.size_bytes, self.modified_at)
-
-
-def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) -> list[FoundFile]:
-    """Files under `source` whose extension is listed, in path order.
-
-    Hidden folders and files (names starting with '.') are passed over, as are links to
-    folders, which could lead outside the source or loop. A link to a file is followed
-    only when its target is inside the source folder; otherwise, like a broken link or a
-    file over `max_file_size`, it is found with a problem and rejected unread."""
-    suffixes = tuple(f".{extension.lower()}" for extension in extensions)
-    real_source = source.resolve()
-    found = []
-    for folder, subfolders, names in os.walk(source):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(suffixes):
-                continue
-            full = Path(folder, name)
-            try:
-                stat = full.lstat()
-            except OSError:
-                continue  # removed since its folder was listed
-            try:
-                problem = _link_problem(full, real_source) if full.is_symlink() else None
-                if problem is None:
-                    stat = full.stat()
-                    if stat.st_size > max_file_size:
-                        problem = (
-                            f"file is {describe_size(stat.st_size)}, over the {describe_size(max_file_size)} limit; "
-                            "raise --max-file-size to load it"
-                        )
-            except OSError as error:
-                problem = f"file could not be read: {error.strerror}"
-            found.append(
-                FoundFile(
-                    source=str(source),
-                    path=full.relative_to(source).as_posix(),
-                    size_bytes=stat.st_size,
-                    modified_at=datetime.fromtimestamp(stat.st_mtime, timezone.utc),
-                    problem=problem,
-                )
-            )
-    return sorted(found, key=lambda item: item.path)
-
-
-def _link_problem(link: Path, real_source: Path) -> str | None:
-    target = link.resolve()
-    if not target.exists():
-        return "broken symbolic link: its target does not exist"
-    if not target.is_relative_to(real_source):
-        return "symbolic link to a file outside the source folder; links leaving a source are not followed"
-    return None
+WORK_DIR_PREFIX = ".run-"
 
 
 @task(cache_policy=NO_CACHE)
@@ -101,11 +41,18 @@ def scan_sources(sources: list[str], extensions: list[str], max_file_size: int) 
 
 
 @task(cache_policy=NO_CACHE)
-def parse_batch(files: list[FoundFile], staging_dir: str, batch_number: int, max_file_size: int) -> int:
-    """Read and parse a batch of files; write its staging rows as one Parquet file per table."""
-    parsed = []
-    for found in files:
-        problem = found.problem
+def read_state(warehouse: str, lock_timeout: float) -> tuple[dict, str | None]:
+    """The files the warehouse already holds, and its last committed run."""
+    return wh.previous_state(Path(warehouse), lock_timeout)
+
+
+@task(cache_policy=NO_CACHE)
+def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
+    """Read and parse a batch of files and write their staging rows, one Parquet file per
+    table. Returns the files whose bytes had not changed (only their mtime or size)."""
+    parsed, touched = [], []
+    for item in files:
+        found, problem = item.found, item.found.problem
         if problem is None:
             try:
                 with open(Path(found.source, found.path), "rb") as file:
@@ -115,32 +62,35 @@ def parse_batch(files: list[FoundFile], staging_dir: str, batch_number: int, max
             else:
                 if len(data) > max_file_size:
                     problem = f"file grew over the {describe_size(max_file_size)} limit while being read"
-        if problem is None:
-            parsed.append(parse_file(found.as_source_file(), data))
-        else:
+        if problem is not None:
             parsed.append(rejected_unread(found.as_source_file(), problem))
+        elif item.previous_hash is not None and hashlib.sha256(data).hexdigest() == item.previous_hash:
+            touched.append({"source_file_id": found.source_file_id, "size_bytes": len(data), "modified_at": found.modified_at})
+        else:
+            parsed.append(parse_file(found.as_source_file(), data))
     for table_name, table in to_staging_tables(parsed).items():
         folder = Path(staging_dir, table_name)
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
-    return len(files)
+        checkpoint("parquet-write")
+    return touched
 
 
 @task(cache_policy=NO_CACHE)
-def load_warehouse(warehouse: str, staging_dir: str, export_dir: str, run: dict, checks_dir: str | None) -> dict:
-    """Build the warehouse from the run's staging files in one transaction; return the run's row."""
-    connection = wh.connect(Path(warehouse))
+def load_warehouse(warehouse: str, load: RunLoad, lock_timeout: float) -> dict:
+    """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
+    connection = wh.connect(Path(warehouse), lock_timeout=lock_timeout)
     try:
-        wh.load_run(connection, Path(staging_dir), Path(export_dir), run, Path(checks_dir) if checks_dir else None)
-        return wh.run_record(connection, run["run_id"])
+        return load_run(connection, load)
     finally:
         connection.close()
 
 
-@task(cache_policy=NO_CACHE)
-def publish_parquet(warehouse: str, export_dir: str) -> None:
-    """Swap the exported Parquet datasets into place."""
-    wh.publish_parquet(Path(warehouse), Path(export_dir))
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 4])
+def publish_parquet(warehouse: str, snapshot: str) -> None:
+    """Complete the run's Parquet snapshot with links to unchanged tables and publish it."""
+    snapshots.link_unchanged_tables(Path(warehouse), Path(snapshot), wh.PUBLISHED_TABLES)
+    snapshots.publish(Path(warehouse), Path(snapshot))
 
 
 @flow(name="matterhouse-run", log_prints=False)
@@ -151,43 +101,86 @@ def matterhouse_run(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     checks_dir: str | None = None,
+    full_refresh: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> dict:
-    """Load every front-matter file under `sources` into the warehouse folder `warehouse`.
+    """Load the front-matter files under `sources` into the warehouse folder `warehouse`,
+    reading only files that are new or changed since the last run (all with `full_refresh`).
 
     `checks_dir` adds the user's own data checks (SQL files returning offending rows) to
-    the built-in ones under sql/checks/."""
-    run_id = flow_run.get_id() or uuid.uuid4().hex
+    the built-in ones under sql/checks/; `lock_timeout` is how long to wait for another
+    process to release the DuckDB file."""
+    run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(timezone.utc)
-    work_dir = Path(warehouse, f".run-{run_id}")
-    try:
-        clock = time.perf_counter()
-        files = scan_sources(sources, extensions, max_file_size)
-        scan_seconds = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        batches = [files[start : start + batch_size] for start in range(0, len(files), batch_size)] or [[]]
-        futures = [
-            parse_batch.submit(batch, str(work_dir / "staging"), number, max_file_size)
-            for number, batch in enumerate(batches)
-        ]
-        with file_progress(len(files)) as advance:
-            for future in as_completed(futures):
-                advance(future.result())
-        parse_seconds = time.perf_counter() - clock
-
-        run = {
-            "run_id": str(run_id),
-            "started_at": started_at,
-            "sources": [str(source) for source in sources],
-            "scan_seconds": scan_seconds,
-            "parse_seconds": parse_seconds,
-        }
+    home = Path(warehouse)
+    with RunLock(home):
+        _remove_leftovers(home)
+        work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
+        snapshot = snapshots.snapshot_dir(home, run_id)
+        published = False
         try:
-            record = load_warehouse(warehouse, str(work_dir / "staging"), str(work_dir / "export"), run, checks_dir)
-        except wh.ChecksFailed:
-            publish_parquet(warehouse, str(work_dir / "export"))  # the failed run's record only
-            raise
-        publish_parquet(warehouse, str(work_dir / "export"))
-        return record
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+            clock = time.perf_counter()
+            files = scan_sources(sources, extensions, max_file_size)
+            checkpoint("scan")
+            previous, last_run_id = read_state(warehouse, lock_timeout)
+            plan = plan_files(files, previous, full_refresh)
+            scan_seconds = time.perf_counter() - clock
+
+            clock = time.perf_counter()
+            touched = _parse(plan.to_read, work_dir / "staging", batch_size, max_file_size)
+            parse_seconds = time.perf_counter() - clock
+            checkpoint("parse")
+
+            current = snapshots.current_snapshot(home)
+            load = RunLoad(
+                run={
+                    "run_id": run_id,
+                    "started_at": started_at,
+                    "sources": [str(source) for source in sources],
+                    "files_seen": len(files),
+                    "scan_seconds": scan_seconds,
+                    "parse_seconds": parse_seconds,
+                },
+                staging_dir=work_dir / "staging",
+                snapshot=snapshot,
+                deleted_ids=plan.deleted_ids,
+                touched=touched,
+                full_refresh=full_refresh,
+                # A run that died after its commit left the Parquet behind: catch up fully.
+                export_all=current is None or current.name != last_run_id,
+                extra_checks=Path(checks_dir) if checks_dir else None,
+            )
+            try:
+                record = load_warehouse(warehouse, load, lock_timeout)
+            except ChecksFailed:
+                publish_parquet(warehouse, str(snapshot))  # the failed run's record, old data
+                published = True
+                raise
+            checkpoint("publish")
+            publish_parquet(warehouse, str(snapshot))
+            published = True
+            return record
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            if not published:
+                shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def _parse(to_read: list[ToRead], staging_dir: Path, batch_size: int, max_file_size: int) -> list[dict]:
+    batches = [to_read[start : start + batch_size] for start in range(0, len(to_read), batch_size)] or [[]]
+    futures = {
+        parse_batch.submit(batch, str(staging_dir), number, max_file_size): len(batch)
+        for number, batch in enumerate(batches)
+    }
+    touched = []
+    with file_progress(len(to_read)) as advance:
+        for future in as_completed(list(futures)):
+            touched.extend(future.result())
+            advance(futures[future])
+    return touched
+
+
+def _remove_leftovers(home: Path) -> None:
+    """Work folders of runs that died (the run lock proves none is still going)."""
+    for leftover in home.glob(f"{WORK_DIR_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)

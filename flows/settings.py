@@ -22,6 +22,8 @@ DEFAULT_WAREHOUSE = Path("warehouse")
 DEFAULT_EXTENSIONS = ("md", "markdown", "txt")
 # Real articles are a few KB; anything this large is an export, a dump or an attack.
 DEFAULT_MAX_FILE_SIZE = 5 * 2**20
+# How long a run waits, with backoff, for another process to release the DuckDB file.
+DEFAULT_LOCK_TIMEOUT = 30.0
 SIZE_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", re.IGNORECASE)
 

@@ -49,3 +49,8 @@ def copy_case(tmp_path):
 def query(warehouse: Path, sql: str, parameters=None) -> list[tuple]:
     with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
         return connection.execute(sql, parameters).fetchall()
+
+
+def visible_entries(warehouse: Path) -> list[str]:
+    """What a person listing the warehouse folder sees (hidden run internals left out)."""
+    return sorted(path.name for path in warehouse.iterdir() if not path.name.startswith("."))

@@ -87,7 +87,12 @@ def test_related_entries_become_versions_and_relations():
         (1, "https://other.org/a", "Other A again"),
     ]
     assert parsed.relations == [
-        {"version_id": parsed.versions[0]["version_id"], "related_article_id": stable_id("https://other.org/a"), "position": 0}
+        {
+            "version_id": parsed.versions[0]["version_id"],
+            "source_file_id": SOURCE.source_file_id,
+            "related_article_id": stable_id("https://other.org/a"),
+            "position": 0,
+        }
     ]
 
 

@@ -6,9 +6,9 @@ import shutil
 import duckdb
 import pytest
 
-from flows.warehouse import ChecksFailed, check_files, run_checks
+from flows.load import ChecksFailed, check_files, run_checks
 
-from .conftest import CASES, query
+from .conftest import CASES, query, visible_entries
 
 CORRUPTIONS = {
     "unique_articles": "insert into articles select * from articles limit 1",
@@ -79,4 +79,4 @@ def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, 
     for table in ("etl_runs", "check_results", "articles"):
         parquet = query(warehouse, f"select count(*) from read_parquet(?)", [str(warehouse / "parquet" / table / "part-0.parquet")])
         assert parquet == query(warehouse, f"select count(*) from {table}"), table
-    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from .conftest import CASES, query
+from .conftest import CASES, query, visible_entries
 
 NOISE = ("Traceback", "telemetry", "Error", "error", "Warning", "WARNING", "Exception")
 
@@ -26,10 +26,11 @@ def test_run_without_arguments_loads_the_sample_into_warehouse(tmp_path):
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0].startswith("matterhouse: run succeeded in ")
-    assert lines[1] == "  files      245 seen: 237 loaded, 5 superseded, 3 rejected; 4 data warnings"
-    assert lines[2].startswith("  tables     articles ")
-    assert lines[3] == "  checks     18 passed, 0 failed"
-    assert len(lines) == 6
+    assert lines[1] == "  files      245 seen: 245 new, 0 changed, 0 unchanged, 0 deleted"
+    assert lines[2] == "  articles   from 237 files loaded, 5 superseded, 3 rejected; 4 data warnings"
+    assert lines[3].startswith("  tables     articles 522, providers 25, ")
+    assert lines[4] == "  checks     18 passed, 0 failed"
+    assert len(lines) == 7
     assert not any(word in result.stdout for word in NOISE)
     assert query(tmp_path / "warehouse", "select count(*) from source_files") == [(245,)]
 
@@ -61,13 +62,18 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        result = matterhouse("run", "--source", str(CASES / "examples" / "input"), "--warehouse", str(warehouse), cwd=tmp_path)
+        started = time.monotonic()
+        result = matterhouse(
+            "run", "--source", str(CASES / "examples" / "input"), "--warehouse", str(warehouse), "--lock-timeout", "3", cwd=tmp_path
+        )
+        waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 1
     assert result.stderr.startswith(f"matterhouse: error: the warehouse file {warehouse / 'matterhouse.duckdb'} is locked by another process (PID ")
     assert result.stderr.endswith("close the notebook, BI tool or run that has it open, then run again\n")
+    assert "(waited " in result.stderr and waited >= 3
     assert "Traceback" not in result.stderr + result.stdout
     assert query(warehouse, "select count(*) from articles") == [(4,)]
-    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]

@@ -7,14 +7,13 @@ import pyarrow.dataset as ds
 import pyarrow as pa
 import pytest
 
-from flows.warehouse import PUBLISHED_TABLES
+from flows.warehouse import HISTORY_TABLES, PUBLISHED_TABLES
 from transforms.normalize import stable_id
 
-from .conftest import CASES, PROJECT_ROOT, query
+from .conftest import CASES, PROJECT_ROOT, query, visible_entries
 
 SAMPLE = PROJECT_ROOT / "sample"
 RUN_COLUMNS = {"run_id", "modified_at"}
-HISTORY_TABLES = ("etl_runs", "check_results")  # they gain rows with every run
 
 
 def table_rows(warehouse, table, skip=()):
@@ -53,8 +52,9 @@ def test_the_sample_loads_with_rejections_and_warnings_recorded(sample_warehouse
 
 def test_the_warehouse_folder_holds_one_database_and_one_dataset_per_table(sample_warehouse):
     _, warehouse = sample_warehouse
-    assert sorted(path.name for path in warehouse.iterdir()) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
     assert sorted(path.name for path in (warehouse / "parquet").iterdir()) == sorted(PUBLISHED_TABLES)
+    assert all(len(list((warehouse / "parquet" / table).iterdir())) == 1 for table in PUBLISHED_TABLES)
 
 
 @pytest.mark.parametrize("table", PUBLISHED_TABLES)

@@ -205,7 +205,7 @@ class _ArticleReader:
             if not isinstance(image, dict) or not _has_text(image.get("url")):
                 self._warn(name, image, f"{name} has no url; the image is skipped")
                 continue
-            row = {"version_id": version_id, "position": position}
+            row = {"version_id": version_id, "source_file_id": self.source_file_id, "position": position}
             row.update(self._columns(image, IMAGE_COLUMNS, name + "."))
             row["extra"] = _json({k: v for k, v in image.items() if k not in IMAGE_COLUMNS})
             self.parsed.images.append(row)
@@ -218,7 +218,7 @@ class _ArticleReader:
             topic = self._convert(value, normalize_topic, f"{prefix}topics[{position}]")
             if topic is not None and topic not in seen:
                 seen.add(topic)
-                self.parsed.topics.append({"version_id": version_id, "topic": topic})
+                self.parsed.topics.append({"version_id": version_id, "source_file_id": self.source_file_id, "topic": topic})
 
     def _related(self, host_version_id: str, related) -> None:
         seen = set()
@@ -236,7 +236,12 @@ class _ArticleReader:
             if embedded["article_id"] not in seen:
                 seen.add(embedded["article_id"])
                 self.parsed.relations.append(
-                    {"version_id": host_version_id, "related_article_id": embedded["article_id"], "position": position}
+                    {
+                        "version_id": host_version_id,
+                        "source_file_id": self.source_file_id,
+                        "related_article_id": embedded["article_id"],
+                        "position": position,
+                    }
                 )
 
     def _entries(self, values, field_name: str):

@@ -1,7 +1,8 @@
 """Arrow schemas of the staging tables and the conversion of parsed files to them.
 
-Staging tables hold what each file says, one row per file contribution; the published
-tables are built from them in SQL (sql/models/), where the merge rules live.
+Staging tables hold what each file says, one row per file contribution, each with the
+source_file_id it came from so that a changed or deleted file's rows can be replaced;
+the published tables are built from them in SQL (sql/models/), where the merge rules live.
 """
 
 import pyarrow as pa
@@ -52,6 +53,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
     "version_images": pa.schema(
         [
             ("version_id", pa.string()),
+            ("source_file_id", pa.string()),
             ("position", pa.int32()),
             ("url", pa.string()),
             ("width", pa.int64()),
@@ -60,9 +62,16 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("extra", pa.string()),
         ]
     ),
-    "version_topics": pa.schema([("version_id", pa.string()), ("topic", pa.string())]),
+    "version_topics": pa.schema(
+        [("version_id", pa.string()), ("source_file_id", pa.string()), ("topic", pa.string())]
+    ),
     "version_relations": pa.schema(
-        [("version_id", pa.string()), ("related_article_id", pa.string()), ("position", pa.int32())]
+        [
+            ("version_id", pa.string()),
+            ("source_file_id", pa.string()),
+            ("related_article_id", pa.string()),
+            ("position", pa.int32()),
+        ]
     ),
     "file_warnings": pa.schema(
         [

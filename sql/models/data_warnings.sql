@@ -1,4 +1,4 @@
--- Grain: one row per bad field value found in a file of this run.
+-- Grain: one row per bad field value found in a file of the sources.
 with
 
 final as (
@@ -8,7 +8,7 @@ final as (
         warnings.field,
         warnings.raw_value,
         warnings.message,
-        $run_id as run_id
+        files.run_id
     from staging.file_warnings as warnings
     inner join staging.files as files using (source_file_id)
 )

@@ -1,8 +1,8 @@
--- Grain: one row per file seen in this run, with what became of it.
+-- Grain: one row per file of the sources, with what became of it.
 with
 
 files as (
-    select source_file_id, source, path, size_bytes, modified_at, content_hash, article_id, reason
+    select source_file_id, source, path, size_bytes, modified_at, content_hash, article_id, reason, run_id
     from staging.files
 ),
 
@@ -33,7 +33,7 @@ final as (
         files.size_bytes,
         files.modified_at,
         files.content_hash,
-        $run_id as run_id
+        files.run_id
     from files
     left join published using (article_id)
 )

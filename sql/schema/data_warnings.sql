@@ -5,5 +5,5 @@ create table if not exists data_warnings (
     field varchar not null,           -- e.g. quality, images[2].width, related[0].webUrl
     raw_value varchar,                -- the value as parsed, shortened to 200 characters
     message varchar not null,
-    run_id varchar not null
+    run_id varchar not null           -- the run that read the file
 )

@@ -6,6 +6,10 @@ create table if not exists etl_runs (
     status varchar not null,         -- succeeded | failed (a data check failed; nothing else changed)
     sources varchar[] not null,
     files_seen bigint not null,
+    files_new bigint not null,
+    files_changed bigint not null,
+    files_unchanged bigint not null,
+    files_deleted bigint not null,
     files_loaded bigint not null,
     files_superseded bigint not null,
     files_rejected bigint not null,
@@ -19,5 +23,6 @@ create table if not exists etl_runs (
     checks_failed bigint not null,
     scan_seconds double not null,
     parse_seconds double not null,
-    load_seconds double not null
+    load_seconds double not null,
+    export_seconds double not null
 )

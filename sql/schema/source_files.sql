@@ -9,5 +9,5 @@ create table if not exists source_files (
     size_bytes bigint not null,
     modified_at timestamptz not null,
     content_hash varchar,          -- SHA-256 of the bytes; null when unreadable
-    run_id varchar not null        -- -> etl_runs.run_id
+    run_id varchar not null        -- the run that last read the file's content (-> etl_runs)
 )

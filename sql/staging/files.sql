@@ -1,4 +1,4 @@
--- Grain: one row per file read in this run, as the parser wrote it.
+-- Grain: one row per file parsed in this run, as the parser wrote it, stamped with the run.
 select
     source_file_id,
     source,
@@ -7,5 +7,6 @@ select
     modified_at,
     content_hash,
     article_id,
-    reason
+    reason,
+    $run_id as run_id
 from read_parquet($files)

@@ -1,6 +1,7 @@
 -- Grain: one row per image of an article version.
 select
     version_id,
+    source_file_id,
     position,
     url,
     width,

@@ -1,0 +1,188 @@
+"""One run's load, in a single DuckDB transaction.
+
+Steps: read the run's staging Parquet; record which files were added, changed or
+deleted; replace those files' rows in the persistent staging tables; if anything
+changed, rebuild the published tables with the merge rules (sql/models/) and count the
+rows each gained, changed and lost; run the data checks; export the Parquet snapshot;
+record the run; commit. A failed check rolls everything back but the run's record.
+"""
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from transforms.errors import MatterhouseError
+from transforms.tables import STAGING_SCHEMAS
+
+from .failpoints import checkpoint
+from .warehouse import HISTORY_TABLES, MODEL_TABLES, PUBLISHED_TABLES, SQL_DIR, VIEWS, fetch_dicts, run_sql, sql
+
+CHECK_SAMPLE_ROWS = 5
+
+
+class ChecksFailed(MatterhouseError):
+    """A data check found rows that break an invariant; the load was rolled back."""
+
+    def __init__(self, failures: list[dict]):
+        first = failures[0]
+        others = f" (and {len(failures) - 1} more checks)" if len(failures) > 1 else ""
+        super().__init__(
+            f"data check {first['check_name']} failed on {first['failing_rows']} rows{others}, "
+            f"e.g. {first['sample'][0]}; the warehouse keeps its previous data, see check_results"
+        )
+        self.failures = failures
+
+
+@dataclass
+class RunLoad:
+    """Everything the flow hands the loader."""
+
+    run: dict  # run_id, started_at, sources, files_seen, scan_seconds, parse_seconds
+    staging_dir: Path
+    snapshot: Path
+    deleted_ids: list[str] = field(default_factory=list)
+    touched: list[dict] = field(default_factory=list)
+    full_refresh: bool = False
+    export_all: bool = False
+    extra_checks: Path | None = None
+
+
+def load_run(connection, load: RunLoad) -> dict:
+    """Apply one run to the warehouse; return its etl_runs row."""
+    clock = time.perf_counter()
+    run_id = load.run["run_id"]
+    connection.execute("begin transaction")
+    try:
+        _create_tables(connection)
+        changed = _stage(connection, load)
+        checkpoint("load")
+        if changed:
+            _rebuild(connection, run_id)
+        failures = run_checks(connection, run_id, load.extra_checks)
+        if failures:
+            _record_run(connection, load, "failed", clock, time.perf_counter())
+            _keep_only_the_run_record(connection, run_id, load.snapshot)
+            raise ChecksFailed(failures)
+        export_clock = time.perf_counter()
+        _export(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
+        _record_run(connection, load, "succeeded", clock, export_clock)
+        _export(connection, load.snapshot, HISTORY_TABLES)
+        checkpoint("export")
+        record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
+        connection.execute("commit")
+        return record
+    except BaseException:
+        with contextlib.suppress(duckdb.TransactionException):  # already rolled back
+            connection.execute("rollback")
+        raise
+
+
+def _record_run(connection, load: RunLoad, status: str, clock: float, export_clock: float) -> None:
+    timings = {
+        "finished_at": datetime.now(timezone.utc),
+        "load_seconds": export_clock - clock,
+        "export_seconds": time.perf_counter() - export_clock,
+    }
+    run_sql(connection, sql("runs/record_run"), **load.run, **timings, status=status)
+
+
+def _create_tables(connection) -> None:
+    connection.execute("create schema if not exists staging")
+    for table in PUBLISHED_TABLES:
+        connection.execute(sql(f"schema/{table}"))
+
+
+def _stage(connection, load: RunLoad) -> bool:
+    """Replace the staging rows of changed and deleted files; True when anything changed."""
+    parameters = {
+        "run_id": load.run["run_id"],
+        "deleted_ids": load.deleted_ids,
+        "full_refresh": load.full_refresh,
+    }
+    for table in STAGING_SCHEMAS:
+        files = sorted(str(path) for path in (load.staging_dir / table).glob("*.parquet"))
+        statement = sql("state/read_run_table", table=table, staging_query=sql(f"staging/{table}"))
+        run_sql(connection, statement, files=files, **parameters)
+        connection.execute(sql("state/create_staging_table", table=table))
+    run_sql(connection, sql("runs/record_file_changes"), **parameters)
+    run_sql(connection, sql("state/forgotten_files"), **parameters)
+    for table in STAGING_SCHEMAS:
+        connection.execute(sql("state/forget_files", table=table))
+        connection.execute(sql("state/remember_files", table=table))
+    if load.touched:
+        run_sql(
+            connection,
+            sql("state/touch_files"),
+            source_file_ids=[row["source_file_id"] for row in load.touched],
+            sizes=[row["size_bytes"] for row in load.touched],
+            modified_ats=[row["modified_at"] for row in load.touched],
+        )
+    file_changes = run_sql(connection, "select count(*) from file_changes where run_id = $run_id", **parameters)
+    return load.full_refresh or bool(load.touched) or file_changes.fetchone()[0] > 0
+
+
+def _rebuild(connection, run_id: str) -> None:
+    """Rebuild the published tables from staging, counting what changed in each."""
+    connection.execute("create or replace temp table table_rows (side varchar, table_name varchar, key_hash ubigint, row_hash ubigint)")
+    for table, key in MODEL_TABLES.items():
+        run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="before")
+    connection.execute(f"create or replace table staging.chosen_versions as {sql('models/chosen_versions')}")
+    for table in MODEL_TABLES:
+        connection.execute(f"delete from {table}")
+        connection.execute(f"insert into {table} by name {sql(f'models/{table}')}")
+    for view in VIEWS:
+        connection.execute(sql(f"views/{view}"))
+    for table, key in MODEL_TABLES.items():
+        run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="after")
+    run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
+
+
+def _export(connection, snapshot: Path, tables) -> None:
+    for table in tables:
+        (snapshot / table).mkdir(parents=True, exist_ok=True)
+        run_sql(connection, sql(f"exports/{table}"), path=str(snapshot / table / "part-0.parquet"))
+
+
+def check_files(extra_checks: Path | None) -> list[Path]:
+    """sql/checks/*.sql, then the user's extra checks, each sorted by name."""
+    files = sorted((SQL_DIR / "checks").glob("*.sql"))
+    if extra_checks is not None:
+        files += sorted(extra_checks.glob("*.sql"))
+    return files
+
+
+def run_checks(connection, run_id: str, extra_checks: Path | None = None) -> list[dict]:
+    """Run every data check, record each outcome in check_results; return the failures."""
+    failures = []
+    for path in check_files(extra_checks):
+        check = path.read_text(encoding="utf-8")
+        failing_rows = connection.execute(f"select count(*) from ({check})").fetchone()[0]
+        sample = fetch_dicts(connection, f"select * from ({check}) limit {CHECK_SAMPLE_ROWS}")
+        outcome = {
+            "check_name": path.stem,
+            "status": "failed" if failing_rows else "passed",
+            "failing_rows": failing_rows,
+            "sample": json.dumps(sample, default=str) if sample else None,
+        }
+        run_sql(connection, sql("runs/record_check"), run_id=run_id, **outcome)
+        if failing_rows:
+            failures.append({**outcome, "sample": sample})
+    return failures
+
+
+def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
+    """Roll the load back, then commit just this run's etl_runs and check_results rows."""
+    failed_run = connection.sql("select * from etl_runs where run_id = $run_id", params={"run_id": run_id}).to_arrow_table()
+    failed_checks = connection.sql("select * from check_results where run_id = $run_id", params={"run_id": run_id}).to_arrow_table()
+    connection.execute("rollback")
+    connection.execute("begin transaction")
+    _create_tables(connection)
+    connection.execute("insert into etl_runs by name select * from failed_run")
+    connection.execute("insert into check_results by name select * from failed_checks")
+    _export(connection, snapshot, HISTORY_TABLES)
+    connection.execute("commit")

@@ -1,0 +1,62 @@
+"""Publishing the Parquet datasets so that readers see one run's tables or the next's.
+
+Each run writes its datasets into `<warehouse>/.snapshots/<run_id>/<table>/`, and
+`<warehouse>/parquet` is a symbolic link to the current snapshot. Publishing replaces
+that link in one atomic rename, so every reader sees a whole snapshot: all tables of
+the previous run or all tables of the new one. Tables a run did not change are hard
+links to the previous snapshot's files, which costs no copying. The previous snapshot
+is kept one run longer for readers still holding it open.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+SNAPSHOTS = ".snapshots"
+PARQUET = "parquet"
+NEXT_LINK = ".parquet-next"
+
+
+def snapshot_dir(warehouse: Path, run_id: str) -> Path:
+    return warehouse / SNAPSHOTS / run_id
+
+
+def current_snapshot(warehouse: Path) -> Path | None:
+    """The snapshot `parquet` points at, if any."""
+    link = warehouse / PARQUET
+    if not link.is_symlink():
+        return None
+    return warehouse / os.readlink(link)
+
+
+def link_unchanged_tables(warehouse: Path, snapshot: Path, tables) -> None:
+    """Hard-link the tables this run did not export from the current snapshot."""
+    current = current_snapshot(warehouse)
+    for table in tables:
+        if (snapshot / table).exists() or current is None or not (current / table).is_dir():
+            continue
+        (snapshot / table).mkdir(parents=True)
+        for data_file in (current / table).iterdir():
+            os.link(data_file, snapshot / table / data_file.name)
+
+
+def publish(warehouse: Path, snapshot: Path) -> None:
+    """Point `parquet` at `snapshot` atomically, then drop snapshots older than the last one."""
+    previous = current_snapshot(warehouse)
+    next_link = warehouse / NEXT_LINK
+    next_link.unlink(missing_ok=True)
+    next_link.symlink_to(snapshot.relative_to(warehouse), target_is_directory=True)
+    link = warehouse / PARQUET
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder left by hand: the link takes its place
+    os.replace(next_link, link)
+    keep = {snapshot.name, previous.name if previous else None}
+    remove_snapshots_except(warehouse, keep)
+
+
+def remove_snapshots_except(warehouse: Path, keep: set) -> None:
+    folder = warehouse / SNAPSHOTS
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
