@@ -5,10 +5,15 @@
 For each corpus size it reports:
 - baseline: one process reading every file and parsing its front matter with
   yaml.CSafeLoader, nothing else (the floor a pure-Python loader cannot beat);
-- full load: `matterhouse run` as a subprocess, wall-clock seconds and files/s;
+- full load: the matterhouse flow run in this process into an empty warehouse,
+  wall-clock seconds and files/s;
 - ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
-- peak RSS: the largest sum of resident memory over the run's whole process tree;
-- rerun: the same command again with nothing changed, and its ratio to the full load.
+- peak RSS: the largest sum of resident memory over this process tree (the Prefect
+  server included) during the full load;
+- rerun: the same flow again with nothing changed, and its ratio to the full load.
+Prefect's temporary server is started once, by a warm-up run on an empty folder, so
+that its start-up (a few seconds, paid once per process, or never when a Prefect
+server is running) is not counted against either run.
 Corpora are generated with generate_corpus.py (seed 7) and reused when present.
 """
 
@@ -64,27 +69,25 @@ def tree_rss_bytes(root_pid: int) -> int:
     return total
 
 
-def timed_run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak process-tree RSS of a command."""
-    peak = 0
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    done = threading.Event()
+def timed_run(run, *args, **kwargs) -> tuple[float, int]:
+    """Wall seconds of a call and the peak RSS of this process tree meanwhile."""
+    peak, done = 0, threading.Event()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_bytes(process.pid))
+            peak = max(peak, tree_rss_bytes(os.getpid()))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    _, stderr = process.communicate()
-    elapsed = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    started = time.perf_counter()
+    try:
+        run(*args, **kwargs)
+    finally:
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
     return elapsed, peak
 
 
@@ -93,6 +96,12 @@ def main() -> None:
     parser.add_argument("--files", type=int, action="append", help="corpus size, repeatable (default 10000)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/matterhouse-bench"))
     args = parser.parse_args()
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    from flows.pipeline import matterhouse_run
+
+    empty = args.work / "empty"
+    empty.mkdir(parents=True, exist_ok=True)
+    matterhouse_run(sources=[str(empty)], warehouse=str(args.work / "warehouse-warm-up"))
     print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for files in args.files or [10_000]:
@@ -100,9 +109,9 @@ def main() -> None:
         warehouse = args.work / f"warehouse-{files}"
         shutil.rmtree(warehouse, ignore_errors=True)
         baseline = baseline_seconds(corpus)
-        command = [sys.executable, "-m", "flows.cli", "run", "--source", str(corpus), "--warehouse", str(warehouse)]
-        full, peak = timed_run(command)
-        rerun, _ = timed_run(command)
+        options = {"sources": [str(corpus)], "warehouse": str(warehouse)}
+        full, peak = timed_run(matterhouse_run, **options)
+        rerun, _ = timed_run(matterhouse_run, **options)
         print(
             f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
             f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.2f} |",

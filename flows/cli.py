@@ -111,12 +111,23 @@ def format_summary(record: dict, config: settings.Settings, elapsed: float) -> s
         f"  articles   from {record['files_loaded']:,} files loaded, {record['files_superseded']:,} superseded, "
         f"{record['files_rejected']:,} rejected; {record['data_warnings']:,} data warnings",
         f"  tables     {tables}",
+        f"  changes    {format_changes(record['table_changes'])}",
         f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
         f"  warehouse  {config.warehouse / 'matterhouse.duckdb'} and {config.warehouse / 'parquet'}/",
     ]
     if record["files_rejected"] or record["data_warnings"]:
         lines.append("  details    select path, reason from rejected_files; select * from data_warnings")
     return "\n".join(lines)
+
+
+def format_changes(table_changes: list[dict]) -> str:
+    """Rows inserted (+), updated (~) and deleted (-) per table, for tables that changed."""
+    parts = [
+        f"{row['table_name']} +{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}"
+        for row in table_changes
+        if row["rows_inserted"] or row["rows_updated"] or row["rows_deleted"]
+    ]
+    return ", ".join(parts) or "none: nothing changed"
 
 
 if __name__ == "__main__":

@@ -74,6 +74,12 @@ def load_run(connection, load: RunLoad) -> dict:
         _export(connection, load.snapshot, HISTORY_TABLES)
         checkpoint("export")
         record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
+        record["table_changes"] = fetch_dicts(
+            connection,
+            "select table_name, rows_inserted, rows_updated, rows_deleted from table_changes "
+            "where run_id = $run_id order by table_name",
+            run_id=run_id,
+        )
         connection.execute("commit")
         return record
     except BaseException:
@@ -182,6 +188,8 @@ def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
     connection.execute("rollback")
     connection.execute("begin transaction")
     _create_tables(connection)
+    connection.register("failed_run", failed_run)
+    connection.register("failed_checks", failed_checks)
     connection.execute("insert into etl_runs by name select * from failed_run")
     connection.execute("insert into check_results by name select * from failed_checks")
     _export(connection, snapshot, HISTORY_TABLES)

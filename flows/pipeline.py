@@ -1,23 +1,21 @@
 """The matterhouse run: scan the sources, parse what changed in batches, load DuckDB in one
 transaction, then publish the Parquet snapshot."""
 
-import hashlib
+import multiprocessing
+import os
 import shutil
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+
 from prefect.runtime import flow_run
 
-from transforms.articles import parse_file, rejected_unread
-from transforms.tables import to_staging_tables
-
-from . import snapshots
+from . import parse_worker, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
@@ -25,7 +23,7 @@ from .plan import ToRead, plan_files
 from .progress import file_progress
 from .runlock import RunLock
 from .scan import FoundFile, find_files
-from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE, describe_size
+from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
 
 DEFAULT_BATCH_SIZE = 2000
 WORK_DIR_PREFIX = ".run-"
@@ -47,32 +45,25 @@ def read_state(warehouse: str, lock_timeout: float) -> tuple[dict, str | None]:
 
 
 @task(cache_policy=NO_CACHE)
-def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
-    """Read and parse a batch of files and write their staging rows, one Parquet file per
-    table. Returns the files whose bytes had not changed (only their mtime or size)."""
-    parsed, touched = [], []
-    for item in files:
-        found, problem = item.found, item.found.problem
-        if problem is None:
-            try:
-                with open(Path(found.source, found.path), "rb") as file:
-                    data = file.read(max_file_size + 1)  # never more, even if it grew since the scan
-            except OSError as error:
-                problem = f"file could not be read: {error.strerror}"
-            else:
-                if len(data) > max_file_size:
-                    problem = f"file grew over the {describe_size(max_file_size)} limit while being read"
-        if problem is not None:
-            parsed.append(rejected_unread(found.as_source_file(), problem))
-        elif item.previous_hash is not None and hashlib.sha256(data).hexdigest() == item.previous_hash:
-            touched.append({"source_file_id": found.source_file_id, "size_bytes": len(data), "modified_at": found.modified_at})
-        else:
-            parsed.append(parse_file(found.as_source_file(), data))
-    for table_name, table in to_staging_tables(parsed).items():
-        folder = Path(staging_dir, table_name)
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
-        checkpoint("parquet-write")
+def parse_files(to_read: list[ToRead], staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
+    """Parse the files to read in batches on every core; return the files found only touched.
+
+    Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
+    share one core); each worker holds one batch at a time, which bounds memory."""
+    batches = [to_read[start : start + batch_size] for start in range(0, len(to_read), batch_size)] or [[]]
+    workers = min(os.cpu_count() or 1, len(batches))
+    if workers == 1:  # one batch: starting a worker would cost more than it saves
+        return parse_worker.parse_batch(batches[0], staging_dir, 0, max_file_size)
+    touched = []
+    context = multiprocessing.get_context("spawn")  # no fork of the flow's threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, file_progress(len(to_read)) as advance:
+        futures = {
+            pool.submit(parse_worker.parse_batch, batch, staging_dir, number, max_file_size): len(batch)
+            for number, batch in enumerate(batches)
+        }
+        for future in as_completed(futures):
+            touched.extend(future.result())
+            advance(futures[future])
     return touched
 
 
@@ -127,7 +118,7 @@ def matterhouse_run(
             scan_seconds = time.perf_counter() - clock
 
             clock = time.perf_counter()
-            touched = _parse(plan.to_read, work_dir / "staging", batch_size, max_file_size)
+            touched = parse_files(plan.to_read, str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
             checkpoint("parse")
 
@@ -164,20 +155,6 @@ def matterhouse_run(
             shutil.rmtree(work_dir, ignore_errors=True)
             if not published:
                 shutil.rmtree(snapshot, ignore_errors=True)
-
-
-def _parse(to_read: list[ToRead], staging_dir: Path, batch_size: int, max_file_size: int) -> list[dict]:
-    batches = [to_read[start : start + batch_size] for start in range(0, len(to_read), batch_size)] or [[]]
-    futures = {
-        parse_batch.submit(batch, str(staging_dir), number, max_file_size): len(batch)
-        for number, batch in enumerate(batches)
-    }
-    touched = []
-    with file_progress(len(to_read)) as advance:
-        for future in as_completed(list(futures)):
-            touched.extend(future.result())
-            advance(futures[future])
-    return touched
 
 
 def _remove_leftovers(home: Path) -> None:

@@ -29,11 +29,19 @@ def start_run(source, warehouse, api_url, failpoint=None, *options):
     if failpoint:
         env["MATTERHOUSE_FAILPOINT"] = failpoint
     command = [sys.executable, "-m", "flows.cli", "run", "--source", str(source), "--warehouse", str(warehouse), *options]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A session of its own, so that the kill takes the run's parse workers with it.
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def kill_run(process):
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def wait_for_failpoint(process, name, timeout=120):
-    timer = threading.Timer(timeout, process.kill)
+    timer = threading.Timer(timeout, kill_run, [process])
     timer.start()
     try:
         for line in process.stderr:
@@ -70,10 +78,9 @@ def test_a_run_killed_at_any_stage_leaves_a_working_warehouse(stage, run_pipelin
     before_rows, before_parquet = data_rows(warehouse), parquet_state(warehouse)
     change(source)
 
-    process = start_run(source, warehouse, api_url, stage)
+    process = start_run(source, warehouse, api_url, stage, "--batch-size", "10")
     wait_for_failpoint(process, stage)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_run(process)
 
     runs = query(warehouse, "select count(*) from etl_runs")[0][0]
     assert parquet_state(warehouse) == before_parquet
@@ -104,8 +111,7 @@ def test_a_second_run_refuses_while_the_first_holds_the_warehouse(run_pipeline, 
         second = start_run(source, warehouse, api_url)
         _, stderr = second.communicate(timeout=120)
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait()
+        kill_run(first)
     assert second.returncode == 1
     assert stderr == (
         f"matterhouse: error: another matterhouse run (PID {first.pid}) is loading {warehouse}; "

@@ -2,6 +2,7 @@
 equals a full refresh of the final folder."""
 
 import os
+import shutil
 import threading
 
 import pyarrow.dataset as ds
@@ -182,3 +183,51 @@ def test_any_sequence_of_changes_equals_a_full_refresh(run_pipeline, tmp_path_fa
             set_mtime(path, 1_600_000_000 + number)
         run_pipeline(source, warehouse=warehouse)
     assert equals_full_refresh(run_pipeline, source, warehouse, tmp)
+
+
+def test_own_files_and_related_entries_trade_places_across_runs(run_pipeline, tmp_path):
+    source = tmp_path / "news"
+    write_article(source, "host.md", "https://m.example.org/host", "Host", related=["https://m.example.org/x"])
+    _, warehouse = run_pipeline(source)
+    assert query(warehouse, "select title, has_source_file from articles where url like '%/x'") == [("cited by host.md", False)]
+    write_article(source, "x.md", "https://m.example.org/x", "X's own file")
+    run_pipeline(source, warehouse=warehouse)
+    assert query(warehouse, "select title, has_source_file from articles where url like '%/x'") == [("X's own file", True)]
+    (source / "x.md").unlink()
+    run_pipeline(source, warehouse=warehouse)
+    assert query(warehouse, "select title, has_source_file from articles where url like '%/x'") == [("cited by host.md", False)]
+    assert equals_full_refresh(run_pipeline, source, warehouse, tmp_path)
+
+
+def test_provider_names_follow_the_majority_across_runs(run_pipeline, tmp_path):
+    source = tmp_path / "news"
+
+    def article(name, provider):
+        (source / name).write_text(f"---\nwebUrl: https://p.example.org/{name}\nprovider: {{name: {provider}, domain: p.example.org}}\n---\n")
+
+    source.mkdir()
+    article("1.md", "Old Name")
+    _, warehouse = run_pipeline(source)
+    article("2.md", "New Name")
+    article("3.md", "New Name")
+    run_pipeline(source, warehouse=warehouse)
+    assert query(warehouse, "select name from providers") == [("New Name",)]
+    (source / "3.md").unlink()
+    run_pipeline(source, warehouse=warehouse)
+    assert query(warehouse, "select name from providers") == [("New Name",)]  # 1 to 1: alphabetical first
+    (source / "2.md").unlink()
+    run_pipeline(source, warehouse=warehouse)
+    assert query(warehouse, "select name from providers") == [("Old Name",)]
+    assert equals_full_refresh(run_pipeline, source, warehouse, tmp_path)
+
+
+def test_a_copied_warehouse_folder_carries_on_where_the_original_stopped(run_pipeline, tmp_path):
+    source = tmp_path / "news"
+    write_article(source, "a.md", "https://c.example.org/a", "A")
+    _, warehouse = run_pipeline(source)
+    copy = tmp_path / "copy"
+    shutil.copytree(warehouse, copy, symlinks=True)
+    record, _ = run_pipeline(source, warehouse=copy)
+    assert (record["files_unchanged"], record["files_new"]) == (1, 0)
+    assert data_rows(copy) == data_rows(warehouse)
+    assert ds.dataset(copy / "parquet" / "articles").count_rows() == 1

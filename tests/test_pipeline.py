@@ -164,3 +164,12 @@ def test_hidden_files_and_other_extensions_are_passed_over_not_rejected(run_pipe
     paths = [path for (path,) in query(warehouse, "select path from source_files")]
     assert ".hidden.md" not in paths and "ignored.json" not in paths
     assert len(paths) == 15
+
+
+def test_parallel_batches_give_the_same_warehouse(sample_warehouse, run_pipeline, tmp_path):
+    _, one_batch = sample_warehouse
+    record, many_batches = run_pipeline(SAMPLE, warehouse=tmp_path / "batches", batch_size=20)
+    assert record["files_seen"] == 245
+    for table in PUBLISHED_TABLES:
+        if table not in HISTORY_TABLES:
+            assert table_rows(many_batches, table, RUN_COLUMNS) == table_rows(one_batch, table, RUN_COLUMNS), table

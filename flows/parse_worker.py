@@ -1,0 +1,46 @@
+"""The parse step's work for one batch, run in worker processes.
+
+It imports only the pure transforms and pyarrow (not Prefect), so a worker process
+starts quickly and shares no state with the flow.
+"""
+
+import hashlib
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from transforms.articles import parse_file, rejected_unread
+from transforms.tables import to_staging_tables
+
+from .failpoints import checkpoint
+from .plan import ToRead
+from .settings import describe_size
+
+
+def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
+    """Read and parse a batch of files and write their staging rows, one Parquet file per
+    table. Returns the files whose bytes had not changed (only their mtime or size)."""
+    parsed, touched = [], []
+    for item in files:
+        found, problem = item.found, item.found.problem
+        if problem is None:
+            try:
+                with open(Path(found.source, found.path), "rb") as file:
+                    data = file.read(max_file_size + 1)  # never more, even if it grew since the scan
+            except OSError as error:
+                problem = f"file could not be read: {error.strerror}"
+            else:
+                if len(data) > max_file_size:
+                    problem = f"file grew over the {describe_size(max_file_size)} limit while being read"
+        if problem is not None:
+            parsed.append(rejected_unread(found.as_source_file(), problem))
+        elif item.previous_hash is not None and hashlib.sha256(data).hexdigest() == item.previous_hash:
+            touched.append({"source_file_id": found.source_file_id, "size_bytes": len(data), "modified_at": found.modified_at})
+        else:
+            parsed.append(parse_file(found.as_source_file(), data))
+    for table_name, table in to_staging_tables(parsed).items():
+        folder = Path(staging_dir, table_name)
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
+        checkpoint("parquet-write")
+    return touched
