@@ -42,7 +42,7 @@ class ChecksFailed(MatterhouseError):
 class RunLoad:
     """Everything the flow hands the loader."""
 
-    run: dict  # run_id, started_at, sources, files_seen, scan_seconds, parse_seconds
+    run: dict  # run_id, started_at, sources, files_seen, files_read, scan_seconds, parse_seconds
     staging_dir: Path
     snapshot: Path
     deleted_ids: list[str] = field(default_factory=list)
@@ -167,8 +167,8 @@ def run_checks(connection, run_id: str, extra_checks: Path | None = None) -> lis
     failures = []
     for path in check_files(extra_checks):
         check = path.read_text(encoding="utf-8")
-        failing_rows = connection.execute(f"select count(*) from ({check})").fetchone()[0]
         sample = fetch_dicts(connection, f"select * from ({check}) limit {CHECK_SAMPLE_ROWS}")
+        failing_rows = connection.execute(f"select count(*) from ({check})").fetchone()[0] if sample else 0
         outcome = {
             "check_name": path.stem,
             "status": "failed" if failing_rows else "passed",

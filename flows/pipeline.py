@@ -19,10 +19,10 @@ from . import parse_worker, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
-from .plan import ToRead, plan_files
+from .plan import Plan, ToRead, plan_files
 from .progress import file_progress
 from .runlock import RunLock
-from .scan import FoundFile, find_files
+from .scan import find_files
 from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
 
 DEFAULT_BATCH_SIZE = 2000
@@ -30,18 +30,18 @@ WORK_DIR_PREFIX = ".run-"
 
 
 @task(cache_policy=NO_CACHE)
-def scan_sources(sources: list[str], extensions: list[str], max_file_size: int) -> list[FoundFile]:
-    """Every candidate file in every source folder."""
+def plan_run(
+    sources: list[str], extensions: list[str], max_file_size: int, warehouse: str, lock_timeout: float, full_refresh: bool
+) -> tuple[Plan, str | None]:
+    """Scan the sources and compare them with what the warehouse holds: which files to
+    read, which are gone, and the warehouse's last committed run. (One task, so that the
+    full file list, which can be millions long, never crosses a task boundary.)"""
     found = []
     for source in sources:
         found.extend(find_files(Path(source), tuple(extensions), max_file_size))
-    return found
-
-
-@task(cache_policy=NO_CACHE)
-def read_state(warehouse: str, lock_timeout: float) -> tuple[dict, str | None]:
-    """The files the warehouse already holds, and its last committed run."""
-    return wh.previous_state(Path(warehouse), lock_timeout)
+    checkpoint("scan")
+    previous, last_run_id = wh.previous_state(Path(warehouse), lock_timeout)
+    return plan_files(found, previous, full_refresh), last_run_id
 
 
 @task(cache_policy=NO_CACHE)
@@ -111,10 +111,7 @@ def matterhouse_run(
         published = False
         try:
             clock = time.perf_counter()
-            files = scan_sources(sources, extensions, max_file_size)
-            checkpoint("scan")
-            previous, last_run_id = read_state(warehouse, lock_timeout)
-            plan = plan_files(files, previous, full_refresh)
+            plan, last_run_id = plan_run(sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh)
             scan_seconds = time.perf_counter() - clock
 
             clock = time.perf_counter()
@@ -128,7 +125,8 @@ def matterhouse_run(
                     "run_id": run_id,
                     "started_at": started_at,
                     "sources": [str(source) for source in sources],
-                    "files_seen": len(files),
+                    "files_seen": plan.seen,
+                    "files_read": len(plan.to_read),
                     "scan_seconds": scan_seconds,
                     "parse_seconds": parse_seconds,
                 },

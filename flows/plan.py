@@ -21,22 +21,25 @@ class ToRead:
 
 @dataclass(frozen=True)
 class Plan:
+    seen: int
     to_read: list[ToRead]
     unchanged: int
     deleted_ids: list[str]
 
 
-def plan_files(found: list[FoundFile], previous: dict[str, tuple], full_refresh: bool) -> Plan:
+def plan_files(found: list[FoundFile], previous: dict[tuple, tuple], full_refresh: bool) -> Plan:
+    """`previous` maps (source, path) to (source_file_id, size_bytes, modified_us, content_hash)."""
+    seen = {(item.source, item.path) for item in found}
+    deleted_ids = sorted(known[0] for key, known in previous.items() if key not in seen)
     if full_refresh:
-        previous_ids = set(previous)
-        seen = {item.source_file_id for item in found}
-        return Plan([ToRead(item, None) for item in found], 0, sorted(previous_ids - seen))
-    to_read, unchanged, seen = [], 0, set()
+        return Plan(len(found), [ToRead(item, None) for item in found], 0, deleted_ids)
+    to_read, unchanged = [], 0
     for item in found:
-        seen.add(item.source_file_id)
-        known = previous.get(item.source_file_id)
-        if known and item.problem is None and known[2] is not None and known[:2] == (item.size_bytes, item.modified_at):
+        known = previous.get((item.source, item.path))
+        if known is None or item.problem is not None:
+            to_read.append(ToRead(item, None))
+        elif known[3] is not None and known[1:3] == (item.size_bytes, item.modified_us):
             unchanged += 1
         else:
-            to_read.append(ToRead(item, known[2] if known and item.problem is None else None))
-    return Plan(to_read, unchanged, sorted(set(previous) - seen))
+            to_read.append(ToRead(item, known[3]))
+    return Plan(len(found), to_read, unchanged, deleted_ids)

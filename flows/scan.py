@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 
 from transforms.articles import SourceFile
@@ -20,13 +21,17 @@ class FoundFile:
     source: str
     path: str
     size_bytes: int
-    modified_at: datetime
+    modified_us: int  # modification time, microseconds since the epoch
     problem: str | None = None
+
+    @property
+    def modified_at(self) -> datetime:
+        return EPOCH + timedelta(microseconds=self.modified_us)
 
     def as_source_file(self) -> SourceFile:
         return SourceFile(self.source, self.path, self.size_bytes, self.modified_at)
 
-    @property
+    @cached_property
     def source_file_id(self) -> str:
         return self.as_source_file().source_file_id
 
@@ -40,38 +45,52 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
     file over `max_file_size`, it is found with a problem and rejected unread."""
     suffixes = tuple(f".{extension.lower()}" for extension in extensions)
     real_source = source.resolve()
-    found = []
-    for folder, subfolders, names in os.walk(source):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(suffixes):
+    root = str(source)
+    found, folders = [], [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # removed or unreadable since it was listed
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            full = Path(folder, name)
-            try:
-                stat = full.lstat()
-            except OSError:
-                continue  # removed since its folder was listed
-            try:
-                problem = _link_problem(full, real_source) if full.is_symlink() else None
-                if problem is None:
-                    stat = full.stat()
-                    if stat.st_size > max_file_size:
-                        problem = (
-                            f"file is {describe_size(stat.st_size)}, over the {describe_size(max_file_size)} limit; "
-                            "raise --max-file-size to load it"
-                        )
-            except OSError as error:
-                problem = f"file could not be read: {error.strerror}"
-            found.append(
-                FoundFile(
-                    source=str(source),
-                    path=full.relative_to(source).as_posix(),
-                    size_bytes=stat.st_size,
-                    modified_at=EPOCH + timedelta(microseconds=stat.st_mtime_ns // 1000),
-                    problem=problem,
-                )
-            )
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.name.lower().endswith(suffixes):
+                item = _found(entry, root, real_source, max_file_size)
+                if item is not None:
+                    found.append(item)
     return sorted(found, key=lambda item: item.path)
+
+
+def _found(entry: os.DirEntry, root: str, real_source: Path, max_file_size: int) -> FoundFile | None:
+    try:
+        stat = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None  # removed since its folder was listed
+    problem = None
+    try:
+        if entry.is_symlink():
+            problem = _link_problem(Path(entry.path), real_source)
+            if problem is None:
+                stat = entry.stat()
+        if problem is None and stat.st_size > max_file_size:
+            problem = (
+                f"file is {describe_size(stat.st_size)}, over the {describe_size(max_file_size)} limit; "
+                "raise --max-file-size to load it"
+            )
+    except OSError as error:
+        problem = f"file could not be read: {error.strerror}"
+    relative = entry.path[len(root) + 1 :].replace(os.sep, "/")
+    return FoundFile(
+        source=root,
+        path=relative,
+        size_bytes=stat.st_size,
+        modified_us=stat.st_mtime_ns // 1000,
+        problem=problem,
+    )
 
 
 def _link_problem(link: Path, real_source: Path) -> str | None:

@@ -84,9 +84,9 @@ def fetch_dicts(connection, statement: str, **parameters) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[str, tuple], str | None]:
-    """What the warehouse knows before a run: {source_file_id: (size_bytes, modified_at,
-    content_hash)} and the id of the last run it committed."""
+def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[tuple, tuple], str | None]:
+    """What the warehouse knows before a run: {(source, path): (source_file_id, size_bytes,
+    modified_us, content_hash)} and the id of the last run it committed."""
     if not database_path(warehouse).exists():
         return {}, None
     connection = connect(warehouse, read_only=True, lock_timeout=lock_timeout)
@@ -96,5 +96,5 @@ def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[str, tupl
         last_run = connection.execute(sql("state/last_run")).fetchone() if "main.etl_runs" in tables else None
     finally:
         connection.close()
-    known = {source_file_id: (size, modified_at, content_hash) for source_file_id, size, modified_at, content_hash in files}
+    known = {(source, path): tuple(rest) for source, path, *rest in files}
     return known, last_run[0] if last_run else None

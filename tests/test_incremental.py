@@ -28,6 +28,7 @@ def test_a_rerun_with_nothing_changed_reads_and_exports_nothing(run_pipeline, tm
     second, _ = run_pipeline(source, warehouse=warehouse)
 
     assert (second["files_new"], second["files_changed"], second["files_unchanged"], second["files_deleted"]) == (0, 0, 1, 0)
+    assert second["files_read"] == 0
     assert data_rows(warehouse) == before
     assert query(warehouse, "select count(*) from file_changes where run_id = ?", [second["run_id"]]) == [(0,)]
     assert query(warehouse, "select count(*) from table_changes where run_id = ?", [second["run_id"]]) == [(0,)]
@@ -58,7 +59,7 @@ def test_a_touched_file_is_read_but_not_parsed(run_pipeline, tmp_path):
     _, warehouse = run_pipeline(source)
     set_mtime(path, 1_500_000_000)
     record, _ = run_pipeline(source, warehouse=warehouse)
-    assert (record["files_changed"], record["files_unchanged"]) == (0, 1)
+    assert (record["files_changed"], record["files_unchanged"], record["files_read"]) == (0, 1, 1)
     assert query(warehouse, "select epoch(modified_at) from source_files") == [(1_500_000_000.0,)]
     assert query(warehouse, "select count(*) from file_changes where run_id = ?", [record["run_id"]]) == [(0,)]
     assert equals_full_refresh(run_pipeline, source, warehouse, tmp_path)

@@ -7,7 +7,7 @@ import pyarrow.dataset as ds
 import pyarrow as pa
 import pytest
 
-from flows.warehouse import HISTORY_TABLES, PUBLISHED_TABLES
+from flows.warehouse import HISTORY_TABLES, MODEL_TABLES, PUBLISHED_TABLES
 from transforms.normalize import stable_id
 
 from .conftest import CASES, PROJECT_ROOT, query, visible_entries
@@ -98,15 +98,7 @@ def test_foreign_keys_resolve_and_grains_are_unique(sample_warehouse):
             where status = 'loaded' and article_id not in (select article_id from articles where has_source_file)
     """
     assert query(warehouse, orphans) == []
-    grains = {
-        "articles": "article_id",
-        "providers": "provider_id",
-        "images": "article_id, position",
-        "article_relations": "article_id, related_article_id",
-        "article_topics": "article_id, topic",
-        "source_files": "source_file_id",
-    }
-    for table, key in grains.items():
+    for table, key in MODEL_TABLES.items():
         assert query(warehouse, f"select {key} from {table} group by all having count(*) > 1") == [], table
 
 

@@ -1,7 +1,7 @@
 -- Appends this run's row to etl_runs; counts are read from the tables just built.
 insert into etl_runs (
     run_id, started_at, finished_at, status, sources,
-    files_seen, files_new, files_changed, files_unchanged, files_deleted,
+    files_seen, files_read, files_new, files_changed, files_unchanged, files_deleted,
     files_loaded, files_superseded, files_rejected, data_warnings,
     articles, providers, images, article_relations, article_topics, checks_passed, checks_failed,
     scan_seconds, parse_seconds, load_seconds, export_seconds
@@ -25,6 +25,7 @@ final as (
         $status,
         $sources,
         $files_seen,
+        $files_read,
         changes.files_new,
         changes.files_changed,
         $files_seen - changes.files_new - changes.files_changed,

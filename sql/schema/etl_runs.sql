@@ -6,6 +6,7 @@ create table if not exists etl_runs (
     status varchar not null,         -- succeeded | failed (a data check failed; nothing else changed)
     sources varchar[] not null,
     files_seen bigint not null,
+    files_read bigint not null,
     files_new bigint not null,
     files_changed bigint not null,
     files_unchanged bigint not null,
