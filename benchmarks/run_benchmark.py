@@ -99,9 +99,10 @@ def main() -> None:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows.pipeline import matterhouse_run
 
-    empty = args.work / "empty"
+    empty, warm_up = args.work / "empty", args.work / "warehouse-warm-up"
     empty.mkdir(parents=True, exist_ok=True)
-    matterhouse_run(sources=[str(empty)], warehouse=str(args.work / "warehouse-warm-up"))
+    shutil.rmtree(warm_up, ignore_errors=True)
+    matterhouse_run(sources=[str(empty)], warehouse=str(warm_up))
     print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for files in args.files or [10_000]:
