@@ -5,10 +5,13 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from transforms.errors import MatterhouseError
 
 from . import settings
+
+DEFAULT_INTERVAL = 900.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,62 +30,91 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matterhouse", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
     run = commands.add_parser("run", help="load front-matter files into the warehouse")
-    run.add_argument(
+    add_run_options(run)
+    run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
+    run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
+    run.set_defaults(command=run_command)
+
+    serve = commands.add_parser("serve", help="serve the run as a scheduled Prefect deployment")
+    add_run_options(serve)
+    schedule = serve.add_mutually_exclusive_group()
+    schedule.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    schedule.add_argument(
+        "--interval", type=float, metavar="SECONDS", help=f"run every SECONDS (default: {DEFAULT_INTERVAL:.0f})"
+    )
+    serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
+    serve.set_defaults(command=serve_command)
+
+    status = commands.add_parser("status", help="show the last runs and the size of each table")
+    status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    status.add_argument("--runs", type=int, default=10, metavar="N", help="how many recent runs to show (default: 10)")
+    status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
+    status.set_defaults(command=status_command)
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options that configure a run, shared by `run` and `serve`."""
+    parser.add_argument(
         "--source",
         action="append",
         metavar="DIR",
         help="folder to read, repeatable (env MATTERHOUSE_SOURCE; default: the bundled sample/)",
     )
-    run.add_argument("--warehouse", metavar="DIR", help="output folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
-    run.add_argument(
+    parser.add_argument("--warehouse", metavar="DIR", help="output folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    parser.add_argument(
         "--extensions",
         metavar="LIST",
         help="comma-separated file extensions to read (env MATTERHOUSE_EXTENSIONS; default: md,markdown,txt)",
     )
-    run.add_argument(
+    parser.add_argument(
         "--max-file-size",
         metavar="SIZE",
         help="reject larger files unread, e.g. 5MB, 512KB (env MATTERHOUSE_MAX_FILE_SIZE; default: 5MB)",
     )
-    run.add_argument(
+    parser.add_argument(
         "--checks",
         metavar="DIR",
         help="folder of extra data checks: SQL files that must return no rows (env MATTERHOUSE_CHECKS)",
     )
-    run.add_argument("--full-refresh", action="store_true", help="read every file again and rebuild everything")
-    run.add_argument(
+    parser.add_argument("--full-refresh", action="store_true", help="read every file again and rebuild everything")
+    parser.add_argument(
         "--lock-timeout",
         type=float,
         metavar="SECONDS",
         help="how long to wait, with backoff, for another process to release the DuckDB file (default: 30)",
     )
-    run.add_argument("--batch-size", type=int, default=None, metavar="N", help="files per parse task (default: 2000)")
-    run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
-    run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
-    run.set_defaults(command=run_command)
-    return parser
+    parser.add_argument("--batch-size", type=int, default=None, metavar="N", help="files per parse batch (default: 2000)")
+
+
+def flow_parameters(args: argparse.Namespace) -> dict:
+    """The flow's parameters from the run options (flags > environment > defaults)."""
+    from .pipeline import DEFAULT_BATCH_SIZE
+
+    config = settings.resolve(args.source, args.warehouse, args.extensions, args.max_file_size, args.checks)
+    return {
+        "sources": [str(source) for source in config.sources],
+        "warehouse": str(config.warehouse),
+        "extensions": list(config.extensions),
+        "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
+        "max_file_size": config.max_file_size,
+        "checks_dir": str(config.checks_dir) if config.checks_dir else None,
+        "full_refresh": args.full_refresh,
+        "lock_timeout": settings.DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout,
+    }
 
 
 def run_command(args: argparse.Namespace) -> int:
-    config = settings.resolve(args.source, args.warehouse, args.extensions, args.max_file_size, args.checks)
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
-    from .pipeline import DEFAULT_BATCH_SIZE, matterhouse_run
-    from .settings import DEFAULT_LOCK_TIMEOUT
+    parameters = flow_parameters(args)
+    from .pipeline import matterhouse_run
 
     clock = time.perf_counter()
     try:
-        record = matterhouse_run(
-            sources=[str(source) for source in config.sources],
-            warehouse=str(config.warehouse),
-            extensions=list(config.extensions),
-            batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
-            max_file_size=config.max_file_size,
-            checks_dir=str(config.checks_dir) if config.checks_dir else None,
-            full_refresh=args.full_refresh,
-            lock_timeout=DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout,
-        )
+        record = matterhouse_run(**parameters)
     except MatterhouseError:
         raise
     except Exception as error:
@@ -93,11 +125,62 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(record, default=str, indent=2))
     else:
-        print(format_summary(record, config, elapsed))
+        print(format_summary(record, Path(parameters["warehouse"]), elapsed))
     return 0
 
 
-def format_summary(record: dict, config: settings.Settings, elapsed: float) -> str:
+def serve_command(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    parameters = flow_parameters(args)
+    from prefect.deployments.runner import EntrypointType
+
+    from .pipeline import matterhouse_run
+
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval or DEFAULT_INTERVAL}
+    matterhouse_run.serve(
+        name=args.name,
+        parameters=parameters,
+        description="Load front-matter news files into the matterhouse warehouse.",
+        entrypoint_type=EntrypointType.MODULE_PATH,  # the installed package, from any folder
+        **schedule,
+    )
+    return 0
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from .status import read_status
+
+    warehouse = settings.resolve_warehouse(args.warehouse)
+    runs, tables = read_status(warehouse, args.runs)
+    if args.json:
+        print(json.dumps({"runs": runs, "tables": tables}, default=str, indent=2))
+    else:
+        print(format_status(runs, tables))
+    return 0
+
+
+def format_status(runs: list[dict], tables: dict[str, int]) -> str:
+    """Recent runs, newest first, then the row count of each table."""
+    header = ("started (UTC)", "seconds", "status", "seen", "new", "changed", "deleted", "rejected", "warnings", "articles")
+    rows = [
+        (
+            f"{run['started_at']:%Y-%m-%d %H:%M:%S}",
+            f"{run['seconds']:.1f}",
+            run["status"],
+            *(f"{run[key]:,}" for key in ("files_seen", "files_new", "files_changed", "files_deleted", "files_rejected", "data_warnings", "articles")),
+        )
+        for run in runs
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    lines = ["  ".join(cell.rjust(width) if index else cell.ljust(width) for index, (cell, width) in enumerate(zip(row, widths))) for row in (header, *rows)]
+    name_width = max(map(len, tables))
+    count_width = max(len(f"{count:,}") for count in tables.values())
+    lines += ["", f"{'table'.ljust(name_width)}  {'rows'.rjust(count_width)}"]
+    lines += [f"{name.ljust(name_width)}  {count:>{count_width},}" for name, count in tables.items()]
+    return "\n".join(lines)
+
+
+def format_summary(record: dict, warehouse: Path, elapsed: float) -> str:
     """The end-of-run block people read."""
     tables = ", ".join(
         f"{table} {record[table]:,}" for table in ("articles", "providers", "images", "article_relations", "article_topics")
@@ -113,7 +196,7 @@ def format_summary(record: dict, config: settings.Settings, elapsed: float) -> s
         f"  tables     {tables}",
         f"  changes    {format_changes(record['table_changes'])}",
         f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
-        f"  warehouse  {config.warehouse / 'matterhouse.duckdb'} and {config.warehouse / 'parquet'}/",
+        f"  warehouse  {warehouse / 'matterhouse.duckdb'} and {warehouse / 'parquet'}/",
     ]
     if record["files_rejected"] or record["data_warnings"]:
         lines.append("  details    select path, reason from rejected_files; select * from data_warnings")

@@ -10,10 +10,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prefect import flow, task
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-
 from prefect.runtime import flow_run
+
+from transforms.errors import MatterhouseError
 
 from . import parse_worker, snapshots
 from . import warehouse as wh
@@ -27,9 +30,25 @@ from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE
 
 DEFAULT_BATCH_SIZE = 2000
 WORK_DIR_PREFIX = ".run-"
+ARTIFACT_KEY = "matterhouse-run"
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8]}
 
 
-@task(cache_policy=NO_CACHE)
+def retry_on_transient_io_errors(task, task_run, state) -> bool:
+    """I/O steps retry on operating-system and DuckDB I/O errors; our own errors (a bad
+    setting, a lock held past its timeout, a failed check) and bad data are final."""
+    try:
+        state.result()
+    except MatterhouseError:
+        return False
+    except (OSError, duckdb.IOException):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 def plan_run(
     sources: list[str], extensions: list[str], max_file_size: int, warehouse: str, lock_timeout: float, full_refresh: bool
 ) -> tuple[Plan, str | None]:
@@ -67,7 +86,7 @@ def parse_files(to_read: list[ToRead], staging_dir: str, batch_size: int, max_fi
     return touched
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 def load_warehouse(warehouse: str, load: RunLoad, lock_timeout: float) -> dict:
     """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
     connection = wh.connect(Path(warehouse), lock_timeout=lock_timeout)
@@ -77,7 +96,7 @@ def load_warehouse(warehouse: str, load: RunLoad, lock_timeout: float) -> dict:
         connection.close()
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 4])
+@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 def publish_parquet(warehouse: str, snapshot: str) -> None:
     """Complete the run's Parquet snapshot with links to unchanged tables and publish it."""
     snapshots.link_unchanged_tables(Path(warehouse), Path(snapshot), wh.PUBLISHED_TABLES)
@@ -101,6 +120,7 @@ def matterhouse_run(
     `checks_dir` adds the user's own data checks (SQL files returning offending rows) to
     the built-in ones under sql/checks/; `lock_timeout` is how long to wait for another
     process to release the DuckDB file."""
+    logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(timezone.utc)
     home = Path(warehouse)
@@ -113,10 +133,15 @@ def matterhouse_run(
             clock = time.perf_counter()
             plan, last_run_id = plan_run(sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh)
             scan_seconds = time.perf_counter() - clock
+            logger.info(
+                "%d files in %d sources: %d to read, %d unchanged, %d deleted",
+                plan.seen, len(sources), len(plan.to_read), plan.unchanged, len(plan.deleted_ids),
+            )
 
             clock = time.perf_counter()
             touched = parse_files(plan.to_read, str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
+            logger.info("read %d files in %.1f s (%d only touched)", len(plan.to_read), parse_seconds, len(touched))
             checkpoint("parse")
 
             current = snapshots.current_snapshot(home)
@@ -148,11 +173,43 @@ def matterhouse_run(
             checkpoint("publish")
             publish_parquet(warehouse, str(snapshot))
             published = True
+            _report(logger, record)
             return record
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
             if not published:
                 shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def _report(logger, record: dict) -> None:
+    """A few log lines and a markdown artifact with the run's counts, for Prefect's UI."""
+    logger.info(
+        "loaded %d articles, %d providers, %d images, %d relations, %d topics; checks %d passed",
+        record["articles"], record["providers"], record["images"], record["article_relations"],
+        record["article_topics"], record["checks_passed"],
+    )
+    if record["files_rejected"] or record["data_warnings"]:
+        logger.warning(
+            "%d files rejected and %d data warnings: see the rejected_files view and the data_warnings table",
+            record["files_rejected"], record["data_warnings"],
+        )
+    rows = [
+        ("files seen / read", f"{record['files_seen']:,} / {record['files_read']:,}"),
+        ("files new / changed / deleted", f"{record['files_new']:,} / {record['files_changed']:,} / {record['files_deleted']:,}"),
+        ("files loaded / superseded / rejected", f"{record['files_loaded']:,} / {record['files_superseded']:,} / {record['files_rejected']:,}"),
+        ("data warnings", f"{record['data_warnings']:,}"),
+        *((table, f"{record[table]:,} rows") for table in ("articles", "providers", "images", "article_relations", "article_topics")),
+        *((f"{row['table_name']} changes", f"+{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}") for row in record["table_changes"]),
+        ("checks passed / failed", f"{record['checks_passed']} / {record['checks_failed']}"),
+        ("seconds: scan / parse / load / export",
+         f"{record['scan_seconds']:.1f} / {record['parse_seconds']:.1f} / {record['load_seconds']:.1f} / {record['export_seconds']:.1f}"),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    create_markdown_artifact(
+        markdown=f"## matterhouse run {record['status']}\n\n| measure | value |\n|---|---|\n{table}\n",
+        key=ARTIFACT_KEY,
+        description="Files, rows, checks and timings of a matterhouse run",
+    )
 
 
 def _remove_leftovers(home: Path) -> None:

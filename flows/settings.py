@@ -57,7 +57,7 @@ def resolve(
     for source in source_paths:
         if not source.is_dir():
             raise ConfigurationError(f"source folder {source} does not exist or is not a folder")
-    warehouse_path = Path(warehouse or environ.get("MATTERHOUSE_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    warehouse_path = resolve_warehouse(warehouse, environ)
     extension_text = extensions or environ.get("MATTERHOUSE_EXTENSIONS") or ",".join(DEFAULT_EXTENSIONS)
     extension_list = tuple(sorted({part.strip().lstrip(".").lower() for part in extension_text.split(",") if part.strip()}))
     if not extension_list:
@@ -68,7 +68,13 @@ def resolve(
     checks = Path(checks_text).expanduser().resolve() if checks_text else None
     if checks is not None and not checks.is_dir():
         raise ConfigurationError(f"checks folder {checks} does not exist or is not a folder")
-    return Settings(source_paths, warehouse_path.expanduser().resolve(), extension_list, size, checks)
+    return Settings(source_paths, warehouse_path, extension_list, size, checks)
+
+
+def resolve_warehouse(warehouse: str | None = None, environ: dict | None = None) -> Path:
+    """The warehouse folder from the flag, then MATTERHOUSE_WAREHOUSE, then ./warehouse."""
+    environ = os.environ if environ is None else environ
+    return Path(warehouse or environ.get("MATTERHOUSE_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
 
 
 def parse_size(text: str) -> int:

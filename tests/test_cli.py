@@ -78,3 +78,19 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
     assert "Traceback" not in result.stderr + result.stdout
     assert query(warehouse, "select count(*) from articles") == [(4,)]
     assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
+
+
+def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):
+    from flows.cli import main
+
+    _, warehouse = run_pipeline(CASES / "seed" / "input")
+    run_pipeline(CASES / "seed" / "input", warehouse=warehouse)
+    assert main(["status", "--warehouse", str(warehouse), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert [run["files_new"] for run in status["runs"]] == [0, 1]  # newest first
+    assert status["tables"]["articles"] == 4 and status["tables"]["etl_runs"] == 2
+    assert main(["status", "--warehouse", str(warehouse), "--runs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["started", "(UTC)", "seconds", "status", "seen", "new", "changed", "deleted", "rejected", "warnings", "articles"]
+    assert lines[1].split()[3:] == ["succeeded", "1", "0", "0", "0", "0", "0", "4"]
+    assert lines[3].split() == ["table", "rows"] and lines[4].split() == ["articles", "4"]

@@ -23,13 +23,15 @@ def documented_columns() -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
-def test_every_run_option_is_documented():
-    run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
-    options = [option for action in run_parser._actions for option in action.option_strings if option.startswith("--")]
-    assert "--source" in options
-    for option in options:
-        if option != "--help":
-            assert f"`{option}" in README, option
+def test_every_command_and_option_is_documented():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert sorted(commands) == ["run", "serve", "status"]
+    for name, command in commands.items():
+        assert f"matterhouse {name}" in README, name
+        options = [option for action in command._actions for option in action.option_strings if option.startswith("--")]
+        for option in options:
+            if option != "--help":
+                assert f"`{option}" in README, (name, option)
 
 
 @pytest.fixture(scope="module")

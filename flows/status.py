@@ -1,0 +1,19 @@
+"""`matterhouse status`: the last runs and the size of each table, read-only."""
+
+from pathlib import Path
+
+from transforms.errors import MatterhouseError
+
+from .warehouse import PUBLISHED_TABLES, connect, database_path, fetch_dicts, sql
+
+
+def read_status(warehouse: Path, runs: int) -> tuple[list[dict], dict[str, int]]:
+    if not database_path(warehouse).exists():
+        raise MatterhouseError(f"there is no warehouse in {warehouse} yet: run `matterhouse run` first")
+    connection = connect(warehouse, read_only=True, lock_timeout=5)
+    try:
+        recent = fetch_dicts(connection, sql("status/recent_runs"), limit=runs)
+        counts = {table: connection.execute(sql("status/table_rows", table=table)).fetchone()[1] for table in PUBLISHED_TABLES}
+    finally:
+        connection.close()
+    return recent, counts

@@ -1,0 +1,120 @@
+"""Against a real `prefect server`: serve the deployment, trigger a run through the API,
+wait for it to complete, check the warehouse, the schedule and the run's artifact."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import CASES, query
+
+NOISE = ("Traceback", "telemetry", "analytics", "Error flushing")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def api(url: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(
+        url + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or "null")
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def stop(process: subprocess.Popen) -> str:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+    return output
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    server = subprocess.Popen(
+        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        wait_for(lambda: api(url, "/health"), 120, "the Prefect server")
+        yield url, {**env, "PREFECT_API_URL": url}
+    finally:
+        stop(server)
+
+
+def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
+    url, env = prefect_server
+    warehouse = tmp_path / "warehouse"
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--interval", "3600", "--name", "it",
+         "--source", str(CASES / "seed" / "input"), "--warehouse", str(warehouse)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        deployment = wait_for(lambda: api(url, "/deployments/name/matterhouse-run/it"), 120, "the deployment")
+        assert deployment["parameters"]["warehouse"] == str(warehouse)
+        assert "sources" in deployment["parameter_openapi_schema"]["properties"]
+
+        flow_run = api(url, f"/deployments/{deployment['id']}/create_flow_run", {})
+        final = wait_for(
+            lambda: (run := api(url, f"/flow_runs/{flow_run['id']}"))["state_type"] in ("COMPLETED", "FAILED", "CRASHED") and run,
+            180, "the flow run",
+        )
+        assert final["state_type"] == "COMPLETED", final["state"]
+        assert query(warehouse, "select count(*) from articles") == [(4,)]
+        assert query(warehouse, "select run_id from etl_runs") == [(flow_run["id"],)]
+
+        scheduled = api(url, "/flow_runs/filter", {
+            "deployments": {"id": {"any_": [deployment["id"]]}},
+            "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+        })
+        assert len(scheduled) >= 1
+
+        artifacts = api(url, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run["id"]]}}})
+        assert [artifact["key"] for artifact in artifacts] == ["matterhouse-run"]
+        assert "| articles | 4 rows |" in artifacts[0]["data"]
+
+        logs = wait_for(  # the run's logs reach the API in batches, a moment after it ends
+            lambda: api(url, "/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run["id"]]}}}), 30, "the logs"
+        )
+        messages = [log["message"] for log in logs]
+        assert any(message.startswith("1 files in 1 sources: 1 to read") for message in messages), messages
+        assert len(messages) < 30
+    finally:
+        output = stop(serve)
+    assert not any(word in output for word in NOISE), output
