@@ -15,23 +15,69 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-WORDS = (
-    "vaccine election market climate court police startup chip energy border storm budget "
-    "strike trade merger drought satellite privacy tariff ceasefire outbreak rally inflation "
-    "robot license summit reform ruling wildfire pipeline harbor festival league transfer"
-).split()
+WORDS = [
+    "vaccine",
+    "election",
+    "market",
+    "climate",
+    "court",
+    "police",
+    "startup",
+    "chip",
+    "energy",
+    "border",
+    "storm",
+    "budget",
+    "strike",
+    "trade",
+    "merger",
+    "drought",
+    "satellite",
+    "privacy",
+    "tariff",
+    "ceasefire",
+    "outbreak",
+    "rally",
+    "inflation",
+    "robot",
+    "license",
+    "summit",
+    "reform",
+    "ruling",
+    "wildfire",
+    "pipeline",
+    "harbor",
+    "festival",
+    "league",
+    "transfer",
+]
 TOPICS = (
-    "AI", "Computer Vision", "Coronavirus", "Coronavirus in US", "Coronavirus in Europe",
-    "Coronavirus in Asia", "Climate", "Elections", "Semiconductors", "Privacy", "Markets",
-    "Energy", "Space", "Sports", "Health", "Trade", "Courts", "Transport",
+    "AI",
+    "Computer Vision",
+    "Coronavirus",
+    "Coronavirus in US",
+    "Coronavirus in Europe",
+    "Coronavirus in Asia",
+    "Climate",
+    "Elections",
+    "Semiconductors",
+    "Privacy",
+    "Markets",
+    "Energy",
+    "Space",
+    "Sports",
+    "Health",
+    "Trade",
+    "Courts",
+    "Transport",
 )
 TRAP_TITLES = ("No", "Off", "yes", "1:20", "2020-01-01", "null ", "~ tilde", "0x1F", "1e3")
 LINE_TRAPS = ("on", "No", "12:30:00")
 
 
 def providers(count: int) -> list[tuple[str, str]]:
-    stems = "herald gazette tribune post times courier chronicle ledger observer monitor".split()
-    places = "north south east west river lake valley harbor capital metro".split()
+    stems = ["herald", "gazette", "tribune", "post", "times", "courier", "chronicle", "ledger", "observer", "monitor"]
+    places = ["north", "south", "east", "west", "river", "lake", "valley", "harbor", "capital", "metro"]
     result = [("Chicago Tribune", "chicagotribune.com"), ("Reuters", "reuters.com"), ("PR Newswire", "prnewswire.com")]
     for index in range(count - len(result)):
         place, stem = places[index % len(places)], stems[(index // len(places)) % len(stems)]
@@ -83,16 +129,13 @@ class CorpusWriter:
             ]
             if self.random.random() < 0.5:
                 lines.append(f'{indent}    title: "{title}"')
-        return ([f"{indent}images:"] + lines) if lines else []
+        return [f"{indent}images:", *lines] if lines else []
 
     def related(self, moment: datetime) -> list[str]:
         lines = []
         for _ in range(self.random.choice([0, 0, 1, 2, 3, 5])):
             name, domain = self.provider()
-            if self.urls and self.random.random() < 0.4:
-                url = self.random.choice(self.urls)
-            else:
-                url = self.url(domain, moment)
+            url = self.random.choice(self.urls) if self.urls and self.random.random() < 0.4 else self.url(domain, moment)
             lines += [
                 f'  - title: "{self.title()}"',
                 f'    excerpt: "{self.excerpt()}"',
@@ -105,7 +148,7 @@ class CorpusWriter:
                 f"    quality: {self.random.randint(0, 100)}",
             ]
             lines += self.images("    ", "")
-        return (["related:"] + lines) if lines else []
+        return ["related:", *lines] if lines else []
 
     def excerpt(self) -> str:
         return " ".join(self.random.choices(WORDS, k=self.random.randint(15, 45))).capitalize() + "."

@@ -35,7 +35,11 @@ def ensure_corpus(work: Path, files: int) -> Path:
     corpus = work / f"corpus-{files}"
     if not (corpus / ".complete").exists():
         shutil.rmtree(corpus, ignore_errors=True)
-        subprocess.run([sys.executable, str(HERE / "generate_corpus.py"), str(corpus), "--files", str(files)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate_corpus.py"), str(corpus), "--files", str(files)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         (corpus / ".complete").touch()
     return corpus
 

@@ -167,12 +167,28 @@ def format_status(runs: list[dict], tables: dict[str, int]) -> str:
             f"{run['started_at']:%Y-%m-%d %H:%M:%S}",
             f"{run['seconds']:.1f}",
             run["status"],
-            *(f"{run[key]:,}" for key in ("files_seen", "files_new", "files_changed", "files_deleted", "files_rejected", "data_warnings", "articles")),
+            *(
+                f"{run[key]:,}"
+                for key in (
+                    "files_seen",
+                    "files_new",
+                    "files_changed",
+                    "files_deleted",
+                    "files_rejected",
+                    "data_warnings",
+                    "articles",
+                )
+            ),
         )
         for run in runs
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    lines = ["  ".join(cell.rjust(width) if index else cell.ljust(width) for index, (cell, width) in enumerate(zip(row, widths))) for row in (header, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if index else cell.ljust(width) for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in (header, *rows)
+    ]
     name_width = max(map(len, tables))
     count_width = max(len(f"{count:,}") for count in tables.values())
     lines += ["", f"{'table'.ljust(name_width)}  {'rows'.rjust(count_width)}"]

@@ -134,7 +134,9 @@ def _stage(connection, load: RunLoad) -> bool:
 
 def _rebuild(connection, run_id: str) -> None:
     """Rebuild the published tables from staging, counting what changed in each."""
-    connection.execute("create or replace temp table table_rows (side varchar, table_name varchar, key_hash ubigint, row_hash ubigint)")
+    connection.execute(
+        "create or replace temp table table_rows (side varchar, table_name varchar, key_hash ubigint, row_hash ubigint)"
+    )
     for table, key in MODEL_TABLES.items():
         run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="before")
     connection.execute(f"create or replace table staging.chosen_versions as {sql('models/chosen_versions')}")
@@ -184,7 +186,9 @@ def run_checks(connection, run_id: str, extra_checks: Path | None = None) -> lis
 def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
     """Roll the load back, then commit just this run's etl_runs and check_results rows."""
     failed_run = connection.sql("select * from etl_runs where run_id = $run_id", params={"run_id": run_id}).to_arrow_table()
-    failed_checks = connection.sql("select * from check_results where run_id = $run_id", params={"run_id": run_id}).to_arrow_table()
+    failed_checks = connection.sql(
+        "select * from check_results where run_id = $run_id", params={"run_id": run_id}
+    ).to_arrow_table()
     connection.execute("rollback")
     connection.execute("begin transaction")
     _create_tables(connection)

@@ -107,7 +107,7 @@ def publish_parquet(warehouse: str, snapshot: str) -> None:
 def matterhouse_run(
     sources: list[str],
     warehouse: str,
-    extensions: list[str] = list(DEFAULT_EXTENSIONS),
+    extensions: list[str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     checks_dir: str | None = None,
@@ -131,11 +131,16 @@ def matterhouse_run(
         published = False
         try:
             clock = time.perf_counter()
+            extensions = extensions or list(DEFAULT_EXTENSIONS)
             plan, last_run_id = plan_run(sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh)
             scan_seconds = time.perf_counter() - clock
             logger.info(
                 "%d files in %d sources: %d to read, %d unchanged, %d deleted",
-                plan.seen, len(sources), len(plan.to_read), plan.unchanged, len(plan.deleted_ids),
+                plan.seen,
+                len(sources),
+                len(plan.to_read),
+                plan.unchanged,
+                len(plan.deleted_ids),
             )
 
             clock = time.perf_counter()
@@ -185,24 +190,40 @@ def _report(logger, record: dict) -> None:
     """A few log lines and a markdown artifact with the run's counts, for Prefect's UI."""
     logger.info(
         "loaded %d articles, %d providers, %d images, %d relations, %d topics; checks %d passed",
-        record["articles"], record["providers"], record["images"], record["article_relations"],
-        record["article_topics"], record["checks_passed"],
+        record["articles"],
+        record["providers"],
+        record["images"],
+        record["article_relations"],
+        record["article_topics"],
+        record["checks_passed"],
     )
     if record["files_rejected"] or record["data_warnings"]:
         logger.warning(
             "%d files rejected and %d data warnings: see the rejected_files view and the data_warnings table",
-            record["files_rejected"], record["data_warnings"],
+            record["files_rejected"],
+            record["data_warnings"],
         )
     rows = [
         ("files seen / read", f"{record['files_seen']:,} / {record['files_read']:,}"),
         ("files new / changed / deleted", f"{record['files_new']:,} / {record['files_changed']:,} / {record['files_deleted']:,}"),
-        ("files loaded / superseded / rejected", f"{record['files_loaded']:,} / {record['files_superseded']:,} / {record['files_rejected']:,}"),
+        (
+            "files loaded / superseded / rejected",
+            f"{record['files_loaded']:,} / {record['files_superseded']:,} / {record['files_rejected']:,}",
+        ),
         ("data warnings", f"{record['data_warnings']:,}"),
-        *((table, f"{record[table]:,} rows") for table in ("articles", "providers", "images", "article_relations", "article_topics")),
-        *((f"{row['table_name']} changes", f"+{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}") for row in record["table_changes"]),
+        *(
+            (table, f"{record[table]:,} rows")
+            for table in ("articles", "providers", "images", "article_relations", "article_topics")
+        ),
+        *(
+            (f"{row['table_name']} changes", f"+{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}")
+            for row in record["table_changes"]
+        ),
         ("checks passed / failed", f"{record['checks_passed']} / {record['checks_failed']}"),
-        ("seconds: scan / parse / load / export",
-         f"{record['scan_seconds']:.1f} / {record['parse_seconds']:.1f} / {record['load_seconds']:.1f} / {record['export_seconds']:.1f}"),
+        (
+            "seconds: scan / parse / load / export",
+            " / ".join(f"{record[f'{stage}_seconds']:.1f}" for stage in ("scan", "parse", "load", "export")),
+        ),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     create_markdown_artifact(

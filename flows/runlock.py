@@ -32,8 +32,7 @@ class RunLock:
             holder = handle.read().strip() or "unknown"
             handle.close()
             raise RunInProgress(
-                f"another matterhouse run (PID {holder}) is loading {self.path.parent}; "
-                "wait for it to finish, then run again"
+                f"another matterhouse run (PID {holder}) is loading {self.path.parent}; wait for it to finish, then run again"
             ) from None
         handle.truncate(0)
         handle.write(str(os.getpid()))

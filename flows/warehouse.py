@@ -81,7 +81,35 @@ def run_sql(connection: duckdb.DuckDBPyConnection, statement: str, **parameters)
 def fetch_dicts(connection, statement: str, **parameters) -> list[dict]:
     cursor = run_sql(connection, statement, **parameters)
     columns = [column[0] for column in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+class WarehouseOutdated(MatterhouseError):
+    """The warehouse's tables do not have the columns this version of matterhouse writes."""
+
+
+def check_schema(connection, warehouse: Path) -> None:
+    """Refuse a warehouse whose published tables differ from this version's DDL."""
+    expected_db = duckdb.connect()
+    for table in PUBLISHED_TABLES:
+        expected_db.execute(sql(f"schema/{table}"))
+    columns = "select table_name, column_name, data_type from information_schema.columns where table_schema = 'main'"
+    expected = _columns_by_table(expected_db.execute(columns).fetchall())
+    actual = _columns_by_table(connection.execute(columns).fetchall())
+    expected_db.close()
+    differing = sorted(table for table in PUBLISHED_TABLES if table in actual and actual[table] != expected[table])
+    if differing:
+        raise WarehouseOutdated(
+            f"the warehouse {warehouse} was built by another version of matterhouse (tables {', '.join(differing)} "
+            "differ); move the folder aside and run again to rebuild it from the sources"
+        )
+
+
+def _columns_by_table(rows) -> dict[str, list[tuple]]:
+    tables: dict[str, list[tuple]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, []).append((column, data_type))
+    return tables
 
 
 def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[tuple, tuple], str | None]:
@@ -91,6 +119,7 @@ def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[tuple, tu
         return {}, None
     connection = connect(warehouse, read_only=True, lock_timeout=lock_timeout)
     try:
+        check_schema(connection, warehouse)
         tables = {row[0] for row in connection.execute("select schema_name || '.' || table_name from duckdb_tables()").fetchall()}
         files = connection.execute(sql("state/previous_files")).fetchall() if "staging.files" in tables else []
         last_run = connection.execute(sql("state/last_run")).fetchone() if "main.etl_runs" in tables else None

@@ -19,7 +19,7 @@ def write_article(folder: Path, name: str, url: str, title: str, updated: str | 
             lines += [f"  - webUrl: {related_url}", f'    title: "cited by {name}"']
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines + ["---", ""]), encoding="utf-8")
+    path.write_text("\n".join([*lines, "---", ""]), encoding="utf-8")
     return path
 
 

@@ -57,22 +57,36 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
     first = matterhouse("run", "--source", str(CASES / "seed" / "input"), "--warehouse", str(warehouse), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
-         str(warehouse / "matterhouse.duckdb")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
+            str(warehouse / "matterhouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         result = matterhouse(
-            "run", "--source", str(CASES / "examples" / "input"), "--warehouse", str(warehouse), "--lock-timeout", "3", cwd=tmp_path
+            "run",
+            "--source",
+            str(CASES / "examples" / "input"),
+            "--warehouse",
+            str(warehouse),
+            "--lock-timeout",
+            "3",
+            cwd=tmp_path,
         )
         waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 1
-    assert result.stderr.startswith(f"matterhouse: error: the warehouse file {warehouse / 'matterhouse.duckdb'} is locked by another process (PID ")
+    assert result.stderr.startswith(
+        f"matterhouse: error: the warehouse file {warehouse / 'matterhouse.duckdb'} is locked by another process (PID "
+    )
     assert result.stderr.endswith("close the notebook, BI tool or run that has it open, then run again\n")
     assert "(waited " in result.stderr and waited >= 3
     assert "Traceback" not in result.stderr + result.stdout
@@ -91,6 +105,18 @@ def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):
     assert status["tables"]["articles"] == 4 and status["tables"]["etl_runs"] == 2
     assert main(["status", "--warehouse", str(warehouse), "--runs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["started", "(UTC)", "seconds", "status", "seen", "new", "changed", "deleted", "rejected", "warnings", "articles"]
+    assert lines[0].split() == [
+        "started",
+        "(UTC)",
+        "seconds",
+        "status",
+        "seen",
+        "new",
+        "changed",
+        "deleted",
+        "rejected",
+        "warnings",
+        "articles",
+    ]
     assert lines[1].split()[3:] == ["succeeded", "1", "0", "0", "0", "0", "0", "4"]
     assert lines[3].split() == ["table", "rows"] and lines[4].split() == ["articles", "4"]

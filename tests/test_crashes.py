@@ -55,13 +55,22 @@ def wait_for_failpoint(process, name, timeout=120):
 def parquet_state(warehouse):
     snapshot = os.path.realpath(warehouse / "parquet")
     tables = sorted(os.listdir(snapshot))
-    return snapshot, {table: query(warehouse, "select count(*) from read_parquet(?)", [f"{snapshot}/{table}/part-0.parquet"]) for table in tables}
+    return snapshot, {
+        table: query(warehouse, "select count(*) from read_parquet(?)", [f"{snapshot}/{table}/part-0.parquet"])
+        for table in tables
+    }
 
 
 def changed_folder(tmp_path):
     source = tmp_path / "news"
     for number in range(30):
-        write_article(source, f"{number:02d}.md", f"https://k.example.org/{number}", f"v1 {number}", related=[f"https://k.example.org/{number + 1}"])
+        write_article(
+            source,
+            f"{number:02d}.md",
+            f"https://k.example.org/{number}",
+            f"v1 {number}",
+            related=[f"https://k.example.org/{number + 1}"],
+        )
     return source
 
 
@@ -126,9 +135,14 @@ def test_a_run_waits_for_a_reader_that_lets_go(run_pipeline, tmp_path):
     _, warehouse = run_pipeline(source)
     change(source)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(3)",
-         str(warehouse / "matterhouse.duckdb")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(3)",
+            str(warehouse / "matterhouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     started = time.monotonic()

@@ -58,6 +58,9 @@ def test_the_documented_schema_is_the_real_schema(seed_warehouse):
 
 
 def test_the_rejected_files_view_is_documented(seed_warehouse):
-    columns = query(seed_warehouse, "select column_name from information_schema.columns where table_name = 'rejected_files' order by ordinal_position")
+    columns = query(
+        seed_warehouse,
+        "select column_name from information_schema.columns where table_name = 'rejected_files' order by ordinal_position",
+    )
     line = re.search(r"^One row per rejected file: (.*)\.$", README, flags=re.MULTILINE).group(1)
     assert re.findall(r"`(\w+)`", line) == [name for (name,) in columns]

@@ -50,7 +50,10 @@ def test_decode_drops_the_byte_order_mark_and_crlf():
     [
         (b"", "file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file: it contains NUL bytes, so it is not front-matter text"),
-        ("---\na: café\n---\n".encode("latin-1"), "file is not valid UTF-8: byte 0xe9 on line 2 (offset 10); re-save it as UTF-8"),
+        (
+            "---\na: café\n---\n".encode("latin-1"),
+            "file is not valid UTF-8: byte 0xe9 on line 2 (offset 10); re-save it as UTF-8",
+        ),
     ],
 )
 def test_decode_rejects_bytes_that_are_not_utf8_text(data, reason):

@@ -35,7 +35,7 @@ def warehouse_rows(warehouse) -> dict:
     for table, (columns, order) in COMPARED.items():
         rows = query(warehouse, f"select {columns} from {table} order by {order}")
         names = [name.strip() for name in columns.split(",")]
-        tables[table] = [dict(zip(names, (_plain(value) for value in row))) for row in rows]
+        tables[table] = [dict(zip(names, (_plain(value) for value in row), strict=True)) for row in rows]
     return tables
 
 

@@ -21,7 +21,7 @@ def equals_full_refresh(run_pipeline, source, warehouse, tmp_path, name="refresh
 def test_a_rerun_with_nothing_changed_reads_and_exports_nothing(run_pipeline, tmp_path):
     source = tmp_path / "news"
     write_article(source, "a.md", "https://n.example.org/a", "A", related=["https://n.example.org/r"])
-    first, warehouse = run_pipeline(source)
+    _, warehouse = run_pipeline(source)
     before = data_rows(warehouse)
     inodes = {table: (warehouse / "parquet" / table / "part-0.parquet").stat().st_ino for table in ("articles", "images")}
 
@@ -67,16 +67,28 @@ def test_a_touched_file_is_read_but_not_parsed(run_pipeline, tmp_path):
 
 def test_edits_additions_and_deletions_cross_runs(run_pipeline, tmp_path):
     source = tmp_path / "news"
-    write_article(source, "a.md", "https://n.example.org/a", "A", related=["https://n.example.org/shared", "https://n.example.org/only-a"])
+    write_article(
+        source, "a.md", "https://n.example.org/a", "A", related=["https://n.example.org/shared", "https://n.example.org/only-a"]
+    )
     write_article(source, "b.md", "https://n.example.org/b", "B", related=["https://n.example.org/shared"])
     _, warehouse = run_pipeline(source)
     assert query(warehouse, "select count(*) from articles") == [(4,)]
 
-    write_article(source, "a.md", "https://n.example.org/a", "A edited", related=["https://n.example.org/shared", "https://n.example.org/only-a"])
+    write_article(
+        source,
+        "a.md",
+        "https://n.example.org/a",
+        "A edited",
+        related=["https://n.example.org/shared", "https://n.example.org/only-a"],
+    )
     record, _ = run_pipeline(source, warehouse=warehouse)
     assert (record["files_changed"], record["files_unchanged"]) == (1, 1)
     assert query(warehouse, "select title from articles where url like '%/a'") == [("A edited",)]
-    assert query(warehouse, "select rows_inserted, rows_updated, rows_deleted from table_changes where run_id = ? and table_name = 'articles'", [record["run_id"]]) == [(0, 1, 0)]
+    assert query(
+        warehouse,
+        "select rows_inserted, rows_updated, rows_deleted from table_changes where run_id = ? and table_name = 'articles'",
+        [record["run_id"]],
+    ) == [(0, 1, 0)]
 
     (source / "a.md").unlink()
     record, _ = run_pipeline(source, warehouse=warehouse)
@@ -112,10 +124,16 @@ def test_a_fixed_file_and_a_raised_size_limit_take_effect(run_pipeline, tmp_path
     broken.write_text("---\ntitle: never closed\n")
     big = write_article(source, "big.md", "https://n.example.org/big", "Big")
     _, warehouse = run_pipeline(source, max_file_size=60)
-    assert query(warehouse, "select path, status from source_files order by path") == [("big.md", "rejected"), ("broken.md", "rejected")]
+    assert query(warehouse, "select path, status from source_files order by path") == [
+        ("big.md", "rejected"),
+        ("broken.md", "rejected"),
+    ]
     write_article(source, "broken.md", "https://n.example.org/fixed", "Fixed")
     run_pipeline(source, warehouse=warehouse, max_file_size=10_000)
-    assert query(warehouse, "select path, status from source_files order by path") == [("big.md", "loaded"), ("broken.md", "loaded")]
+    assert query(warehouse, "select path, status from source_files order by path") == [
+        ("big.md", "loaded"),
+        ("broken.md", "loaded"),
+    ]
     assert big.exists()
     assert equals_full_refresh(run_pipeline, source, warehouse, tmp_path)
 
@@ -158,7 +176,7 @@ operations = st.lists(
         st.sampled_from(["x.md", "y.md", "sub/z.md", "w.txt"]),
         st.sampled_from(URLS),
         st.sampled_from([None, "2021-01-01T00:00:00Z", "2021-06-01T00:00:00Z"]),
-        st.lists(st.sampled_from(URLS + ["https://h.example.org/outside"]), max_size=2),
+        st.lists(st.sampled_from([*URLS, "https://h.example.org/outside"]), max_size=2),
         st.integers(0, 2),
     ),
     min_size=1,
@@ -204,7 +222,9 @@ def test_provider_names_follow_the_majority_across_runs(run_pipeline, tmp_path):
     source = tmp_path / "news"
 
     def article(name, provider):
-        (source / name).write_text(f"---\nwebUrl: https://p.example.org/{name}\nprovider: {{name: {provider}, domain: p.example.org}}\n---\n")
+        (source / name).write_text(
+            f"---\nwebUrl: https://p.example.org/{name}\nprovider: {{name: {provider}, domain: p.example.org}}\n---\n"
+        )
 
     source.mkdir()
     article("1.md", "Old Name")

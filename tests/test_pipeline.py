@@ -3,8 +3,9 @@ DuckDB file and the real Parquet datasets."""
 
 import shutil
 
-import pyarrow.dataset as ds
+import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pytest
 
 from flows.warehouse import HISTORY_TABLES, MODEL_TABLES, PUBLISHED_TABLES
@@ -17,7 +18,13 @@ RUN_COLUMNS = {"run_id", "modified_at"}
 
 
 def table_rows(warehouse, table, skip=()):
-    columns = [row[0] for row in query(warehouse, f"select column_name from information_schema.columns where table_name = '{table}' order by ordinal_position")]
+    columns = [
+        row[0]
+        for row in query(
+            warehouse,
+            f"select column_name from information_schema.columns where table_name = '{table}' order by ordinal_position",
+        )
+    ]
     kept = [column for column in columns if column not in skip]
     return kept, sorted(query(warehouse, f"select {', '.join(kept)} from {table}"), key=repr)
 
@@ -165,3 +172,17 @@ def test_parallel_batches_give_the_same_warehouse(sample_warehouse, run_pipeline
     for table in PUBLISHED_TABLES:
         if table not in HISTORY_TABLES:
             assert table_rows(many_batches, table, RUN_COLUMNS) == table_rows(one_batch, table, RUN_COLUMNS), table
+
+
+def test_a_warehouse_from_another_version_is_refused_with_a_way_out(run_pipeline):
+    from flows.warehouse import WarehouseOutdated
+
+    _, warehouse = run_pipeline(CASES / "seed" / "input")
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:
+        connection.execute("alter table etl_runs drop column files_read")
+    with pytest.raises(WarehouseOutdated) as raised:
+        run_pipeline(CASES / "seed" / "input", warehouse=warehouse)
+    assert str(raised.value) == (
+        f"the warehouse {warehouse} was built by another version of matterhouse (tables etl_runs differ); "
+        "move the folder aside and run again to rebuild it from the sources"
+    )

@@ -12,7 +12,13 @@ PREVIOUS = {
     ("/src", "too-big.md"): ("id-too-big", 10, 1_000, None),
     ("/src", "gone.md"): ("id-gone", 10, 1_000, "hash-gone"),
 }
-FOUND = [found("same.md"), found("touched.md", modified_us=2_000), found("too-big.md"), found("new.md"), found("link.md", problem="broken")]
+FOUND = [
+    found("same.md"),
+    found("touched.md", modified_us=2_000),
+    found("too-big.md"),
+    found("new.md"),
+    found("link.md", problem="broken"),
+]
 
 
 def test_only_new_changed_and_problem_files_are_read():

@@ -68,7 +68,11 @@ def prefect_server(tmp_path_factory):
     prefect = str(Path(sys.executable).with_name("prefect"))
     server = subprocess.Popen(
         [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         wait_for(lambda: api(url, "/health"), 120, "the Prefect server")
@@ -81,9 +85,26 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
     url, env = prefect_server
     warehouse = tmp_path / "warehouse"
     serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--interval", "3600", "--name", "it",
-         "--source", str(CASES / "seed" / "input"), "--warehouse", str(warehouse)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--interval",
+            "3600",
+            "--name",
+            "it",
+            "--source",
+            str(CASES / "seed" / "input"),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         deployment = wait_for(lambda: api(url, "/deployments/name/matterhouse-run/it"), 120, "the deployment")
@@ -93,16 +114,21 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
         flow_run = api(url, f"/deployments/{deployment['id']}/create_flow_run", {})
         final = wait_for(
             lambda: (run := api(url, f"/flow_runs/{flow_run['id']}"))["state_type"] in ("COMPLETED", "FAILED", "CRASHED") and run,
-            180, "the flow run",
+            180,
+            "the flow run",
         )
         assert final["state_type"] == "COMPLETED", final["state"]
         assert query(warehouse, "select count(*) from articles") == [(4,)]
         assert query(warehouse, "select run_id from etl_runs") == [(flow_run["id"],)]
 
-        scheduled = api(url, "/flow_runs/filter", {
-            "deployments": {"id": {"any_": [deployment["id"]]}},
-            "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
-        })
+        scheduled = api(
+            url,
+            "/flow_runs/filter",
+            {
+                "deployments": {"id": {"any_": [deployment["id"]]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            },
+        )
         assert len(scheduled) >= 1
 
         artifacts = api(url, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run["id"]]}}})

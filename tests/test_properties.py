@@ -18,9 +18,7 @@ SOURCE = SourceFile("/src", "a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc)
 # the Unicode line and paragraph separators are line breaks in YAML 1.1, and PyYAML's
 # emitter writes them raw inside quotes, where any YAML 1.1 reader folds them.
 texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x85\u2028\u2029"), max_size=80)
-instants = st.datetimes(
-    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc)
-)
+instants = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc))
 offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
 
 
@@ -43,7 +41,7 @@ def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, publishe
         allow_unicode=True,
         sort_keys=False,
     )
-    data = f"---\n{front}---\n{body}".encode("utf-8")
+    data = f"---\n{front}---\n{body}".encode()
     parsed = parse_file(SOURCE, data)
     assert parsed.file["reason"] is None, parsed.file["reason"]
 

@@ -7,9 +7,9 @@ entry of its `related:` list. The warehouse merge (sql/models/) picks one versio
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from . import frontmatter
 from .errors import FieldWarning, RejectedFile
@@ -230,7 +230,11 @@ class _ArticleReader:
             try:
                 url = normalize_url(entry["webUrl"])
             except ValueError as error:
-                self._warn(name + ".webUrl", entry["webUrl"], f"{name}.webUrl {_raw(entry['webUrl'])} {error}; the related entry is skipped")
+                self._warn(
+                    name + ".webUrl",
+                    entry["webUrl"],
+                    f"{name}.webUrl {_raw(entry['webUrl'])} {error}; the related entry is skipped",
+                )
                 continue
             embedded = self._version(entry, url, embed_position=position, prefix=name + ".")
             if embedded["article_id"] not in seen:

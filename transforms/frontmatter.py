@@ -30,8 +30,7 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise RejectedFile(
-            f"file is not valid UTF-8: byte 0x{data[error.start]:02x} on line {line} "
-            f"(offset {error.start}); re-save it as UTF-8"
+            f"file is not valid UTF-8: byte 0x{data[error.start]:02x} on line {line} (offset {error.start}); re-save it as UTF-8"
         ) from None
     return text.removeprefix(UTF8_BOM).replace("\r\n", "\n")
 

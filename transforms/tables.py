@@ -62,9 +62,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("extra", pa.string()),
         ]
     ),
-    "version_topics": pa.schema(
-        [("version_id", pa.string()), ("source_file_id", pa.string()), ("topic", pa.string())]
-    ),
+    "version_topics": pa.schema([("version_id", pa.string()), ("source_file_id", pa.string()), ("topic", pa.string())]),
     "version_relations": pa.schema(
         [
             ("version_id", pa.string()),
@@ -97,8 +95,6 @@ ROWS_OF = {
 def to_staging_tables(parsed_files: list[ParsedFile]) -> dict[str, pa.Table]:
     """One Arrow table per staging table for a batch of parsed files."""
     return {
-        name: pa.Table.from_pylist(
-            [row for parsed in parsed_files for row in ROWS_OF[name](parsed)], schema=schema
-        )
+        name: pa.Table.from_pylist([row for parsed in parsed_files for row in ROWS_OF[name](parsed)], schema=schema)
         for name, schema in STAGING_SCHEMAS.items()
     }

@@ -48,8 +48,7 @@ def load_mapping(yaml_text: str) -> dict:
         line = yaml_text.count("\n", 0, error.position) + 2
         code = error.character if isinstance(error.character, int) else ord(error.character)
         raise RejectedFile(
-            f"front matter contains the control character #x{code:02x} on line {line}, "
-            "which YAML does not allow; remove it"
+            f"front matter contains the control character #x{code:02x} on line {line}, which YAML does not allow; remove it"
         ) from None
     except yaml.YAMLError as error:
         raise RejectedFile(f"invalid YAML: {_one_line(error)}") from None
