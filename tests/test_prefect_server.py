@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CASES, query
+from .conftest import CASES, PROJECT_ROOT, query
 
 NOISE = ("Traceback", "telemetry", "analytics", "Error flushing")
 
@@ -144,3 +144,29 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
     finally:
         output = stop(serve)
     assert not any(word in output for word in NOISE), output
+
+
+def test_prefect_yaml_deploys_to_a_work_pool(prefect_server):
+    url, env = prefect_server
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    pool = subprocess.run(
+        [prefect, "work-pool", "create", "matterhouse", "--type", "process"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert pool.returncode == 0, pool.stdout + pool.stderr
+    deploy = subprocess.run(
+        [prefect, "--no-prompt", "deploy", "--all"],
+        cwd=PROJECT_ROOT,
+        env={**env, "MATTERHOUSE_HOME": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    deployment = api(url, "/deployments/name/matterhouse-run/scheduled")
+    assert deployment["work_pool_name"] == "matterhouse"
+    assert deployment["parameters"] == {"sources": ["sample"], "warehouse": "warehouse"}
+    assert [schedule["schedule"]["cron"] for schedule in deployment["schedules"]] == ["*/15 * * * *"]
