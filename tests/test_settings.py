@@ -1,0 +1,55 @@
+import pytest
+
+from flows.settings import SAMPLE_CORPUS, ConfigurationError, describe_size, parse_size, resolve
+
+
+def test_flags_beat_environment_beat_defaults(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    environ = {
+        "MATTERHOUSE_SOURCE": f"{tmp_path / 'a'}:{tmp_path / 'b'}",
+        "MATTERHOUSE_WAREHOUSE": str(tmp_path / "env-warehouse"),
+        "MATTERHOUSE_EXTENSIONS": "md",
+        "MATTERHOUSE_MAX_FILE_SIZE": "1KB",
+    }
+    from_environment = resolve(environ=environ)
+    assert from_environment.sources == (tmp_path / "a", tmp_path / "b")
+    assert (from_environment.warehouse, from_environment.extensions) == (tmp_path / "env-warehouse", ("md",))
+    assert from_environment.max_file_size == 1024
+
+    from_flags = resolve([str(tmp_path / "c")], str(tmp_path / "flag-warehouse"), ".TXT, md", "2MB", environ=environ)
+    assert from_flags.sources == (tmp_path / "c",)
+    assert (from_flags.warehouse, from_flags.extensions) == (tmp_path / "flag-warehouse", ("md", "txt"))
+    assert from_flags.max_file_size == 2 * 2**20
+
+    defaults = resolve(environ={})
+    assert defaults.sources == (SAMPLE_CORPUS,)
+    assert defaults.extensions == ("markdown", "md", "txt")
+    assert (defaults.max_file_size, defaults.checks_dir) == (5 * 2**20, None)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"sources": ["/no/such/folder"]}, "source folder /no/such/folder does not exist or is not a folder"),
+        ({"checks_dir": "/no/checks"}, "checks folder /no/checks does not exist or is not a folder"),
+        ({"extensions": " , "}, "no file extensions given: pass e.g. --extensions md,txt"),
+        ({"max_file_size": "lots"}, "file size limit 'lots' is not a size such as 5MB, 512KB or 1000"),
+    ],
+)
+def test_settings_that_cannot_work_say_what_to_fix(arguments, message):
+    with pytest.raises(ConfigurationError) as raised:
+        resolve(environ={}, **arguments)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    "text, size", [("5MB", 5 * 2**20), ("512kb", 512 * 2**10), ("0.5GB", 2**29), ("1000", 1000), ("10 B", 10)]
+)
+def test_sizes(text, size):
+    assert parse_size(text) == size
+
+
+def test_sizes_read_back_as_people_write_them():
+    assert [describe_size(size) for size in (10, 2000, 5 * 2**20, 12_345_678)] == ["10 bytes", "1.95 KB", "5 MB", "11.8 MB"]
