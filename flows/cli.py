@@ -10,6 +10,7 @@ from pathlib import Path
 from transforms.errors import MatterhouseError
 
 from . import settings
+from .query import FORMATS, list_tables, run_query
 
 DEFAULT_INTERVAL = 900.0
 
@@ -46,6 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
     serve.set_defaults(command=serve_command)
+
+    query = commands.add_parser("query", help="run SQL on the warehouse, read-only")
+    statement = query.add_mutually_exclusive_group(required=True)
+    statement.add_argument("sql", nargs="?", help="the SQL to run")
+    statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
+    statement.add_argument("--tables", action="store_true", help="list the tables and views with their row counts")
+    query.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
+    query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    query.set_defaults(command=query_command)
 
     status = commands.add_parser("status", help="show the last runs and the size of each table")
     status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
@@ -144,6 +155,18 @@ def serve_command(args: argparse.Namespace) -> int:
         entrypoint_type=EntrypointType.MODULE_PATH,  # the installed package, from any folder
         **schedule,
     )
+    return 0
+
+
+def query_command(args: argparse.Namespace) -> int:
+    warehouse = settings.resolve_warehouse(args.warehouse)
+    if args.tables:
+        print(list_tables(warehouse))
+        return 0
+    statement = args.file.read_text(encoding="utf-8") if args.file else args.sql
+    text = run_query(warehouse, statement, args.format, args.output)
+    if text is not None:
+        print(text)
     return 0
 
 

@@ -101,6 +101,8 @@ def _create_tables(connection) -> None:
     connection.execute("create schema if not exists staging")
     for table in PUBLISHED_TABLES:
         connection.execute(sql(f"schema/{table}"))
+    for view in VIEWS:
+        connection.execute(sql(f"views/{view}"))
 
 
 def _stage(connection, load: RunLoad) -> bool:
@@ -143,8 +145,6 @@ def _rebuild(connection, run_id: str) -> None:
     for table in MODEL_TABLES:
         connection.execute(f"delete from {table}")
         connection.execute(f"insert into {table} by name {sql(f'models/{table}')}")
-    for view in VIEWS:
-        connection.execute(sql(f"views/{view}"))
     for table, key in MODEL_TABLES.items():
         run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="after")
     run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)

@@ -23,7 +23,17 @@ MODEL_TABLES = {
 # Append-only records of runs: they grow with every run, so they are not part of a refresh.
 HISTORY_TABLES = ("etl_runs", "check_results", "file_changes", "table_changes")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
-VIEWS = ("rejected_files",)
+# Analysis views over the published tables (sql/views/<view>.sql), recreated with every load.
+VIEWS = (
+    "rejected_files",
+    "articles_per_day",
+    "topic_trends_weekly",
+    "top_providers",
+    "most_cited_articles",
+    "provider_citations",
+    "image_coverage",
+    "coverage_gaps",
+)
 PARAMETER = re.compile(r"\$([a-z_]+)")
 LOCK_RETRY_FIRST_WAIT = 0.5
 

@@ -1,0 +1,96 @@
+"""`matterhouse query` on a real warehouse: formats, files, the table list and errors."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from flows.cli import main
+
+from .conftest import CASES
+
+
+@pytest.fixture(scope="module")
+def warehouse(prefect_harness, tmp_path_factory):
+    from flows.pipeline import matterhouse_run
+
+    folder = tmp_path_factory.mktemp("query") / "warehouse"
+    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(folder))
+    return folder
+
+
+def run(capsys, *arguments):
+    code = main(["query", *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_query_prints_an_aligned_table(warehouse, capsys):
+    code, out, _ = run(capsys, "--warehouse", str(warehouse), "select domain, count(*) as n from providers group by 1 order by 1")
+    assert code == 0
+    assert out.splitlines() == [
+        "domain              n",
+        "------------------  -",
+        "aclu.org            1",
+        "chicagotribune.com  1",
+        "prnewswire.com      1",
+        "(3 rows)",
+    ]
+
+
+def test_csv_json_and_parquet(warehouse, capsys, tmp_path):
+    statement = "select url, quality from articles order by quality desc, url limit 2;"
+    assert run(capsys, "--warehouse", str(warehouse), "--format", "csv", statement)[1].splitlines() == [
+        "url,quality",
+        "https://www.aclu.org/news/privacy-technology/the-governments-nightmare-vision-for-face-recognition-at-airports-and-beyond/,51",
+        "https://www.chicagotribune.com/business/ct-biz-clearview-face-recognition-20200206-mlk7347uvfe7ldqgfr3qrxq2lm-story.html,33",
+    ]
+    assert [
+        row["quality"] for row in json.loads(run(capsys, "--warehouse", str(warehouse), "--format", "json", statement)[1])
+    ] == [
+        51,
+        33,
+    ]
+    target = tmp_path / "top.parquet"
+    assert run(capsys, "--warehouse", str(warehouse), "--format", "parquet", "--output", str(target), statement)[0] == 0
+    assert pq.read_table(target).column("quality").to_pylist() == [51, 33]
+
+
+def test_sql_from_a_file_to_a_file(warehouse, capsys, tmp_path):
+    (tmp_path / "q.sql").write_text("select count(*) as articles from articles\n")
+    code, out, _ = run(
+        capsys,
+        "--warehouse",
+        str(warehouse),
+        "--file",
+        str(tmp_path / "q.sql"),
+        "--output",
+        str(tmp_path / "out.csv"),
+        "--format",
+        "csv",
+    )
+    assert (code, out) == (0, "")
+    assert (tmp_path / "out.csv").read_text() == "articles\n4"
+
+
+def test_tables_lists_tables_and_views_with_row_counts(warehouse, capsys):
+    lines = run(capsys, "--warehouse", str(warehouse), "--tables")[1].splitlines()
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:-1]}
+    assert rows["articles"] == ["table", "4"]
+    assert rows["rejected_files"] == ["view", "0"]
+    assert rows["top_providers"] == ["view", "3"]
+
+
+def test_errors_show_duckdbs_message_and_position_not_a_traceback(warehouse, capsys):
+    code, out, err = run(capsys, "--warehouse", str(warehouse), "select * FORM articles")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        'matterhouse: error: Parser Error: syntax error at or near "articles"',
+        "",
+        "LINE 1: select * FORM articles",
+        "                      ^^^^^^^^",
+    ]
+    code, _, err = run(capsys, "--warehouse", str(warehouse), "delete from articles")
+    assert code == 1 and "read-only mode" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--warehouse", str(warehouse), "--format", "parquet", "select 1")
+    assert err == "matterhouse: error: --format parquet writes a file: add --output FILE.parquet\n"
