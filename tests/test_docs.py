@@ -64,3 +64,11 @@ def test_the_rejected_files_view_is_documented(seed_warehouse):
     )
     line = re.search(r"^One row per rejected file: (.*)\.$", README, flags=re.MULTILINE).group(1)
     assert re.findall(r"`(\w+)`", line) == [name for (name,) in columns]
+
+
+def test_docs_schema_md_matches_a_freshly_built_warehouse(seed_warehouse):
+    from flows.schema_doc import render
+
+    committed = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert render(seed_warehouse) == committed, "regenerate it: python -m flows.schema_doc > docs/schema.md"
+    assert committed.count("```mermaid") == 1 and "articles ||--o{ images" in committed
