@@ -153,7 +153,8 @@ def _rebuild(connection, run_id: str) -> None:
 def _export(connection, snapshot: Path, tables) -> None:
     for table in tables:
         (snapshot / table).mkdir(parents=True, exist_ok=True)
-        run_sql(connection, sql(f"exports/{table}"), path=str(snapshot / table / "part-0.parquet"))
+        # Most datasets are one file ($file); a partitioned one is a folder tree ($path).
+        run_sql(connection, sql(f"exports/{table}"), path=str(snapshot / table), file=str(snapshot / table / "part-0.parquet"))
 
 
 def check_files(extra_checks: Path | None) -> list[Path]:

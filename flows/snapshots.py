@@ -35,9 +35,10 @@ def link_unchanged_tables(warehouse: Path, snapshot: Path, tables) -> None:
     for table in tables:
         if (snapshot / table).exists() or current is None or not (current / table).is_dir():
             continue
-        (snapshot / table).mkdir(parents=True)
-        for data_file in (current / table).iterdir():
-            os.link(data_file, snapshot / table / data_file.name)
+        for data_file in (current / table).rglob("*.parquet"):
+            target = snapshot / table / data_file.relative_to(current / table)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(data_file, target)
 
 
 def publish(warehouse: Path, snapshot: Path) -> None:

@@ -78,7 +78,7 @@ def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, 
     assert query(warehouse, "select failing_rows from check_results where status = 'failed'") == [(2,)]
     for table in ("etl_runs", "check_results", "articles"):
         parquet = query(
-            warehouse, "select count(*) from read_parquet(?)", [str(warehouse / "parquet" / table / "part-0.parquet")]
+            warehouse, "select count(*) from read_parquet(?)", [str(warehouse / "parquet" / table / "**" / "*.parquet")]
         )
         assert parquet == query(warehouse, f"select count(*) from {table}"), table
     assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]

@@ -56,8 +56,7 @@ def parquet_state(warehouse):
     snapshot = os.path.realpath(warehouse / "parquet")
     tables = sorted(os.listdir(snapshot))
     return snapshot, {
-        table: query(warehouse, "select count(*) from read_parquet(?)", [f"{snapshot}/{table}/part-0.parquet"])
-        for table in tables
+        table: query(warehouse, "select count(*) from read_parquet(?)", [f"{snapshot}/{table}/**/*.parquet"]) for table in tables
     }
 
 

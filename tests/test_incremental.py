@@ -23,7 +23,7 @@ def test_a_rerun_with_nothing_changed_reads_and_exports_nothing(run_pipeline, tm
     write_article(source, "a.md", "https://n.example.org/a", "A", related=["https://n.example.org/r"])
     _, warehouse = run_pipeline(source)
     before = data_rows(warehouse)
-    inodes = {table: (warehouse / "parquet" / table / "part-0.parquet").stat().st_ino for table in ("articles", "images")}
+    inodes = {table: (warehouse / "parquet" / table / "part-0.parquet").stat().st_ino for table in ("providers", "images")}
 
     second, _ = run_pipeline(source, warehouse=warehouse)
 

@@ -61,7 +61,10 @@ def test_the_warehouse_folder_holds_one_database_and_one_dataset_per_table(sampl
     _, warehouse = sample_warehouse
     assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
     assert sorted(path.name for path in (warehouse / "parquet").iterdir()) == sorted(PUBLISHED_TABLES)
-    assert all(len(list((warehouse / "parquet" / table).iterdir())) == 1 for table in PUBLISHED_TABLES)
+    single_file = [table for table in PUBLISHED_TABLES if table != "articles"]
+    assert all(len(list((warehouse / "parquet" / table).iterdir())) == 1 for table in single_file)
+    months = sorted(path.name for path in (warehouse / "parquet" / "articles").iterdir())
+    assert months[0] == "published_month=2019-01" and all(name.startswith("published_month=") for name in months)
 
 
 @pytest.mark.parametrize("table", PUBLISHED_TABLES)
@@ -185,4 +188,37 @@ def test_a_warehouse_from_another_version_is_refused_with_a_way_out(run_pipeline
     assert str(raised.value) == (
         f"the warehouse {warehouse} was built by another version of matterhouse (tables etl_runs differ); "
         "move the folder aside and run again to rebuild it from the sources"
+    )
+
+
+def test_downstream_readers_need_no_hints(sample_warehouse):
+    import pandas
+    import polars
+
+    _, warehouse = sample_warehouse
+    articles = warehouse / "parquet" / "articles"
+    expected_columns = [name for (name,) in query(warehouse, "select column_name from (describe articles)")]
+    count = query(warehouse, "select count(*) from articles")[0][0]
+
+    frame = pandas.read_parquet(articles)
+    assert len(frame) == count
+    assert list(frame.columns) == [*expected_columns, "published_month"]  # the Hive partition, recovered
+    assert str(frame["published_at"].dtype) == "datetime64[us, UTC]"
+    assert str(frame["is_published"].dtype) == "object"  # booleans with nulls, as pandas keeps them
+
+    table = polars.read_parquet(articles)
+    assert table.height == count
+    assert table.schema["published_at"] == polars.Datetime("us", "UTC")
+    assert table.schema["heat"] == polars.Int64
+    assert (
+        polars.read_parquet(warehouse / "parquet" / "images" / "part-0.parquet").height
+        == query(warehouse, "select count(*) from images")[0][0]
+    )
+
+    january = ds.dataset(articles, format="parquet", partitioning="hive").to_table(
+        filter=ds.field("published_month") == "2020-02"
+    )
+    assert (
+        january.num_rows
+        == query(warehouse, "select count(*) from articles where strftime(published_at, '%Y-%m') = '2020-02'")[0][0]
     )

@@ -3,4 +3,4 @@ copy (
     select article_id, related_article_id, position
     from article_relations
     order by article_id, position
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

@@ -3,4 +3,4 @@ copy (
     select article_id, topic
     from article_topics
     order by article_id, topic
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

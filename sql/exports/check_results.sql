@@ -3,4 +3,4 @@ copy (
     select run_id, check_name, status, failing_rows, sample
     from check_results
     order by run_id, check_name
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

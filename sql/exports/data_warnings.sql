@@ -3,4 +3,4 @@ copy (
     select source_file_id, path, field, raw_value, message, run_id
     from data_warnings
     order by path, source_file_id, field, message
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

@@ -3,4 +3,4 @@ copy (
     select run_id, source_file_id, source, path, change, content_hash
     from file_changes
     order by run_id, source, path
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

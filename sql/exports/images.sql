@@ -3,4 +3,4 @@ copy (
     select article_id, position, url, width, height, title, extra
     from images
     order by article_id, position
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

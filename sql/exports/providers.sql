@@ -3,4 +3,4 @@ copy (
     select provider_id, domain, name
     from providers
     order by provider_id
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

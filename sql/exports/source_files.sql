@@ -3,4 +3,4 @@ copy (
     select source_file_id, source, path, status, reason, article_id, size_bytes, modified_at, content_hash, run_id
     from source_files
     order by source, path
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)

@@ -3,4 +3,4 @@ copy (
     select run_id, table_name, rows_inserted, rows_updated, rows_deleted
     from table_changes
     order by run_id, table_name
-) to $path (format parquet, compression zstd)
+) to $file (format parquet, compression zstd)
