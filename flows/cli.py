@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     query.set_defaults(command=query_command)
 
+    report = commands.add_parser("report", help="write a self-contained HTML report with charts")
+    report.add_argument("--output", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html")
+    report.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    report.set_defaults(command=report_command)
+
     status = commands.add_parser("status", help="show the last runs and the size of each table")
     status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     status.add_argument("--runs", type=int, default=10, metavar="N", help="how many recent runs to show (default: 10)")
@@ -167,6 +172,14 @@ def query_command(args: argparse.Namespace) -> int:
     text = run_query(warehouse, statement, args.format, args.output)
     if text is not None:
         print(text)
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    args.output.write_text(render_report(settings.resolve_warehouse(args.warehouse)), encoding="utf-8")
+    print(f"matterhouse: report written to {args.output}")
     return 0
 
 
