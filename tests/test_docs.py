@@ -25,7 +25,7 @@ def documented_columns() -> dict[str, list[tuple[str, str]]]:
 
 def test_every_command_and_option_is_documented():
     commands = build_parser()._subparsers._group_actions[0].choices
-    assert sorted(commands) == ["query", "run", "serve", "status"]
+    assert sorted(commands) == ["query", "report", "run", "serve", "status"]
     for name, command in commands.items():
         assert f"matterhouse {name}" in README, name
         options = [option for action in command._actions for option in action.option_strings if option.startswith("--")]
