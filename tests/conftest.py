@@ -1,5 +1,7 @@
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -54,3 +56,22 @@ def query(warehouse: Path, sql: str, parameters=None) -> list[tuple]:
 def visible_entries(warehouse: Path) -> list[str]:
     """What a person listing the warehouse folder sees (hidden run internals left out)."""
     return sorted(path.name for path in warehouse.iterdir() if not path.name.startswith("."))
+
+
+def hold_database(warehouse: Path, seconds: float) -> subprocess.Popen:
+    """Another process that opens the warehouse's DuckDB file, as a notebook would, and
+    keeps it for `seconds`; returns once the file is held."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
+            "print('held', flush=True); time.sleep(float(sys.argv[2]))",
+            str(warehouse / "matterhouse.duckdb"),
+            str(seconds),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder

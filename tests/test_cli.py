@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from .conftest import CASES, query, visible_entries
+from .conftest import CASES, hold_database, query, visible_entries
 
 NOISE = ("Traceback", "telemetry", "Error", "error", "Warning", "WARNING", "Exception")
 
@@ -56,18 +56,8 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
     warehouse = tmp_path / "warehouse"
     first = matterhouse("run", "--source", str(CASES / "seed" / "input"), "--warehouse", str(warehouse), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
-            str(warehouse / "matterhouse.duckdb"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold_database(warehouse, 120)
     try:
-        assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         result = matterhouse(
             "run",

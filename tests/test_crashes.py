@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from .conftest import PROJECT_ROOT, query
+from .conftest import PROJECT_ROOT, hold_database, query
 from .incremental_helpers import data_rows, write_article
 
 STAGES_BEFORE_COMMIT = ("scan", "parquet-write", "load", "export")
@@ -133,17 +133,7 @@ def test_a_run_waits_for_a_reader_that_lets_go(run_pipeline, tmp_path):
     source = changed_folder(tmp_path)
     _, warehouse = run_pipeline(source)
     change(source)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(3)",
-            str(warehouse / "matterhouse.duckdb"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_database(warehouse, 3)
     started = time.monotonic()
     record, _ = run_pipeline(source, warehouse=warehouse, lock_timeout=60)
     holder.wait()

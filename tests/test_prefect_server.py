@@ -48,6 +48,13 @@ def wait_for(condition, timeout: float, what: str):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def start(command: list[str], env: dict, cwd=None) -> subprocess.Popen:
+    """A background service in a session of its own, so that stop() takes its children too."""
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+
+
 def stop(process: subprocess.Popen) -> str:
     os.killpg(process.pid, signal.SIGTERM)
     try:
@@ -66,14 +73,7 @@ def prefect_server(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     prefect = str(Path(sys.executable).with_name("prefect"))
-    server = subprocess.Popen(
-        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    server = start([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env)
     try:
         wait_for(lambda: api(url, "/health"), 120, "the Prefect server")
         yield url, {**env, "PREFECT_API_URL": url}
@@ -84,7 +84,7 @@ def prefect_server(tmp_path_factory):
 def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
     url, env = prefect_server
     warehouse = tmp_path / "warehouse"
-    serve = subprocess.Popen(
+    serve = start(
         [
             sys.executable,
             "-m",
@@ -99,12 +99,8 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
             "--warehouse",
             str(warehouse),
         ],
+        env,
         cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
     )
     try:
         deployment = wait_for(lambda: api(url, "/deployments/name/matterhouse-run/it"), 120, "the deployment")
