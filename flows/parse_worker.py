@@ -4,12 +4,11 @@ It imports only the pure transforms and pyarrow (not Prefect), so a worker proce
 starts quickly and shares no state with the flow.
 """
 
-import hashlib
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from transforms.articles import parse_file, rejected_unread
+from transforms.articles import content_hash, parse_file, rejected_unread
 from transforms.tables import to_staging_tables
 
 from .failpoints import checkpoint
@@ -34,10 +33,12 @@ def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_fi
                     problem = f"file grew over the {describe_size(max_file_size)} limit while being read"
         if problem is not None:
             parsed.append(rejected_unread(found.as_source_file(), problem))
-        elif item.previous_hash is not None and hashlib.sha256(data).hexdigest() == item.previous_hash:
+            continue
+        data_hash = content_hash(data)
+        if data_hash == item.previous_hash:
             touched.append({"source_file_id": found.source_file_id, "size_bytes": len(data), "modified_at": found.modified_at})
         else:
-            parsed.append(parse_file(found.as_source_file(), data))
+            parsed.append(parse_file(found.as_source_file(), data, data_hash))
     for table_name, table in to_staging_tables(parsed).items():
         folder = Path(staging_dir, table_name)
         folder.mkdir(parents=True, exist_ok=True)

@@ -81,9 +81,15 @@ class ParsedFile:
     warnings: list[dict] = field(default_factory=list)
 
 
-def parse_file(source_file: SourceFile, data: bytes) -> ParsedFile:
-    """Parse a file's bytes. Never raises for bad input: a rejected file carries its reason."""
-    parsed = _new_parsed(source_file, hashlib.sha256(data).hexdigest())
+def content_hash(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, which decides whether its content changed."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(source_file: SourceFile, data: bytes, data_hash: str | None = None) -> ParsedFile:
+    """Parse a file's bytes. Never raises for bad input: a rejected file carries its reason.
+    `data_hash` saves hashing the bytes again when the caller already has content_hash(data)."""
+    parsed = _new_parsed(source_file, data_hash or content_hash(data))
     try:
         yaml_text, body = frontmatter.split(frontmatter.decode(data))
         _ArticleReader(parsed).read(load_mapping(yaml_text), body)
