@@ -10,7 +10,8 @@ For each corpus size it reports:
 - ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
 - peak RSS: the largest sum of resident memory over this process tree (the Prefect
   server included) during the full load;
-- rerun: the same flow again with nothing changed, and its ratio to the full load.
+- rerun: the same flow again with nothing changed, and its ratio to the full load;
+- stages: the full load's scan / parse / load / export seconds, as the run recorded them.
 Prefect's temporary server is started once, by a warm-up run on an empty folder, so
 that its start-up (a few seconds, paid once per process, or never when a Prefect
 server is running) is not counted against either run.
@@ -29,6 +30,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+STAGES = ("scan", "parse", "load", "export")
 
 
 def ensure_corpus(work: Path, files: int) -> Path:
@@ -73,8 +75,8 @@ def tree_rss_bytes(root_pid: int) -> int:
     return total
 
 
-def timed_run(run, *args, **kwargs) -> tuple[float, int]:
-    """Wall seconds of a call and the peak RSS of this process tree meanwhile."""
+def timed_run(run, *args, **kwargs) -> tuple[float, int, dict]:
+    """Wall seconds of a call, the peak RSS of this process tree meanwhile, and its result."""
     peak, done = 0, threading.Event()
 
     def sample():
@@ -87,12 +89,12 @@ def timed_run(run, *args, **kwargs) -> tuple[float, int]:
     sampler.start()
     started = time.perf_counter()
     try:
-        run(*args, **kwargs)
+        result = run(*args, **kwargs)
     finally:
         elapsed = time.perf_counter() - started
         done.set()
         sampler.join()
-    return elapsed, peak
+    return elapsed, peak, result
 
 
 def main() -> None:
@@ -107,19 +109,20 @@ def main() -> None:
     empty.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(warm_up, ignore_errors=True)
     matterhouse_run(sources=[str(empty)], warehouse=str(warm_up))
-    print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio | stages s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for files in args.files or [10_000]:
         corpus = ensure_corpus(args.work, files)
         warehouse = args.work / f"warehouse-{files}"
         shutil.rmtree(warehouse, ignore_errors=True)
         baseline = baseline_seconds(corpus)
         options = {"sources": [str(corpus)], "warehouse": str(warehouse)}
-        full, peak = timed_run(matterhouse_run, **options)
-        rerun, _ = timed_run(matterhouse_run, **options)
+        full, peak, record = timed_run(matterhouse_run, **options)
+        rerun, _, _ = timed_run(matterhouse_run, **options)
+        stages = " / ".join(f"{record[f'{stage}_seconds']:.1f}" for stage in STAGES)
         print(
             f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
-            f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.2f} |",
+            f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.3f} | {stages} |",
             flush=True,
         )
 

