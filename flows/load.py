@@ -20,7 +20,18 @@ from transforms.errors import MatterhouseError
 from transforms.tables import STAGING_SCHEMAS
 
 from .failpoints import checkpoint
-from .warehouse import HISTORY_TABLES, MODEL_TABLES, PUBLISHED_TABLES, SQL_DIR, VIEWS, fetch_dicts, run_sql, sql
+from .warehouse import (
+    HISTORY_TABLES,
+    MODEL_TABLES,
+    PUBLISHED_TABLES,
+    RUN_RECORD_TABLES,
+    SQL_DIR,
+    VIEWS,
+    fetch_dicts,
+    run_sql,
+    sql,
+    sql_literal,
+)
 
 CHECK_SAMPLE_ROWS = 5
 
@@ -71,7 +82,7 @@ def load_run(connection, load: RunLoad) -> dict:
         export_clock = time.perf_counter()
         _export(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
         _record_run(connection, load, "succeeded", clock, export_clock)
-        _export(connection, load.snapshot, HISTORY_TABLES)
+        _export(connection, load.snapshot, HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES)
         checkpoint("export")
         record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
         record["table_changes"] = fetch_dicts(
@@ -114,8 +125,8 @@ def _stage(connection, load: RunLoad) -> bool:
     }
     for table in STAGING_SCHEMAS:
         files = sorted(str(path) for path in (load.staging_dir / table).glob("*.parquet"))
-        statement = sql("state/read_run_table", table=table, staging_query=sql(f"staging/{table}"))
-        run_sql(connection, statement, files=files, **parameters)
+        staging_query = sql(f"staging/{table}", files=sql_literal(files), run_id=sql_literal(load.run["run_id"]))
+        connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
         connection.execute(sql("state/create_staging_table", table=table))
     run_sql(connection, sql("runs/record_file_changes"), **parameters)
     run_sql(connection, sql("state/forgotten_files"), **parameters)

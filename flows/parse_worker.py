@@ -15,15 +15,16 @@ from transforms.articles import content_hash, parse_file, rejected_unread
 from transforms.tables import to_staging_tables
 
 from .failpoints import checkpoint
-from .plan import ToRead
+from .plan import to_read_item
 from .settings import describe_size
 
 
-def parse_batch(files: list[ToRead], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
-    """Read and parse a batch of files and write their staging rows, one Parquet file per
-    table. Returns the files whose bytes had not changed (only their mtime or size)."""
+def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
+    """Read and parse a batch of files (rows of Plan.to_read) and write their staging rows,
+    one Parquet file per table. Returns the files whose bytes had not changed (only their
+    mtime or size)."""
     with _cyclic_gc_paused():
-        parsed, touched = _read_and_parse(files, max_file_size)
+        parsed, touched = _read_and_parse(rows, max_file_size)
         tables = to_staging_tables(parsed)
     for table_name, table in tables.items():
         folder = Path(staging_dir, table_name)
@@ -47,9 +48,9 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _read_and_parse(files: list[ToRead], max_file_size: int) -> tuple[list, list[dict]]:
+def _read_and_parse(rows: list[dict], max_file_size: int) -> tuple[list, list[dict]]:
     parsed, touched = [], []
-    for item in files:
+    for item in map(to_read_item, rows):
         found, problem = item.found, item.found.problem
         if problem is None:
             try:

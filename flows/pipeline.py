@@ -1,6 +1,7 @@
 """The matterhouse run: scan the sources, parse what changed in batches, load DuckDB in one
 transaction, then publish the Parquet snapshot."""
 
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -8,12 +9,13 @@ import sys
 import time
 import types
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -26,10 +28,10 @@ from . import parse_worker, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
-from .plan import Plan, ToRead, plan_files
+from .plan import Plan, plan_files
 from .progress import file_progress
 from .runlock import RunLock
-from .scan import find_files
+from .scan import FOUND_SCHEMA, find_files
 from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
 
 DEFAULT_BATCH_SIZE = 2000
@@ -57,37 +59,45 @@ def plan_run(
     sources: list[str], extensions: list[str], max_file_size: int, warehouse: str, lock_timeout: float, full_refresh: bool
 ) -> tuple[Plan, str | None]:
     """Scan the sources and compare them with what the warehouse holds: which files to
-    read, which are gone, and the warehouse's last committed run. (One task, so that the
-    full file list, which can be millions long, never crosses a task boundary.)"""
-    found = []
-    for source in sources:
-        found.extend(find_files(Path(source), tuple(extensions), max_file_size))
+    read, which are gone, and the warehouse's last committed run."""
+    scans = [find_files(Path(source), tuple(extensions), max_file_size) for source in sources]
+    found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
-    previous, last_run_id = wh.previous_state(Path(warehouse), lock_timeout)
-    return plan_files(found, previous, full_refresh), last_run_id
+    with wh.known_state(Path(warehouse), lock_timeout) as (known, last_run_id):
+        return plan_files(found, known, full_refresh), last_run_id
 
 
 @task(cache_policy=NO_CACHE)
-def parse_files(to_read: list[ToRead], staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
-    """Parse the files to read in batches on every core; return the files found only touched.
+def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
+    """Parse the plan's files in batches on every core; return the files found only touched.
 
     Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
-    share one core); each worker holds one batch at a time, which bounds memory."""
-    batches = [to_read[start : start + batch_size] for start in range(0, len(to_read), batch_size)] or [[]]
-    workers = min(os.cpu_count() or 1, len(batches))
-    if workers == 1:  # one batch: starting a worker would cost more than it saves
-        return parse_worker.parse_batch(batches[0], staging_dir, 0, max_file_size)
-    touched = []
+    share one core), two per worker at a time: enough to keep them busy, and memory stays
+    bounded however many files there are."""
+    total = plan.to_read.num_rows
+    batches = plan.batches(batch_size)
+    workers = min(os.cpu_count() or 1, -(-total // batch_size))
+    if workers <= 1:  # one batch: starting a worker would cost more than it saves
+        return parse_worker.parse_batch(next(batches, []), staging_dir, 0, max_file_size)
+    touched, in_flight, numbers = [], {}, itertools.count()
     context = multiprocessing.get_context("spawn")  # no fork of the flow's threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, file_progress(len(to_read)) as advance:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, file_progress(total) as advance:
+
+        def submit_next() -> None:
+            batch = next(batches, None)
+            if batch is not None:
+                future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size)
+                in_flight[future] = len(batch)
+
         with _bare_main_module():  # the pool starts its workers on the first submits
-            futures = {
-                pool.submit(parse_worker.parse_batch, batch, staging_dir, number, max_file_size): len(batch)
-                for number, batch in enumerate(batches)
-            }
-        for future in as_completed(futures):
-            touched.extend(future.result())
-            advance(futures[future])
+            for _ in range(2 * workers):
+                submit_next()
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                touched.extend(future.result())
+                advance(in_flight.pop(future))
+                submit_next()
     return touched
 
 
@@ -158,7 +168,7 @@ def matterhouse_run(
                 "%d files in %d sources: %d to read, %d unchanged, %d deleted",
                 plan.seen,
                 len(sources),
-                len(plan.to_read),
+                plan.to_read.num_rows,
                 plan.unchanged,
                 len(plan.deleted_ids),
             )
@@ -166,9 +176,9 @@ def matterhouse_run(
             clock = time.perf_counter()
             # quote(): Prefect would otherwise walk every item of a task's arguments
             # looking for futures, about 12 s per 100,000 files.
-            touched = parse_files(quote(plan.to_read), str(work_dir / "staging"), batch_size, max_file_size)
+            touched = parse_files(quote(plan), str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
-            logger.info("read %d files in %.1f s (%d only touched)", len(plan.to_read), parse_seconds, len(touched))
+            logger.info("read %d files in %.1f s (%d only touched)", plan.to_read.num_rows, parse_seconds, len(touched))
             checkpoint("parse")
 
             current = snapshots.current_snapshot(home)
@@ -178,7 +188,7 @@ def matterhouse_run(
                     "started_at": started_at,
                     "sources": [str(source) for source in sources],
                     "files_seen": plan.seen,
-                    "files_read": len(plan.to_read),
+                    "files_read": plan.to_read.num_rows,
                     "scan_seconds": scan_seconds,
                     "parse_seconds": parse_seconds,
                 },

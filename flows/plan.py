@@ -1,4 +1,4 @@
-"""Which files a run must read: the incremental rule, as a pure function.
+"""Which files a run must read: the incremental rule.
 
 A file is read again when it is new, when its size or modification time differs from
 what the warehouse recorded, or when the scan found a problem with it (too large, a bad
@@ -6,11 +6,22 @@ link: such files are re-judged every run, so a raised limit takes effect). A fil
 size and mtime match is not opened at all. Of the files read, those whose bytes hash to
 the recorded content_hash are only "touched" (new mtime, same content) and not parsed.
 Files the warehouse knew that the scan no longer finds are deleted.
+
+The comparison runs in DuckDB (sql/state/files_to_read.sql) between the scan's Arrow
+table and the warehouse's staging.files, so that a million known files are never
+Python objects.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .scan import FoundFile
+import duckdb
+import pyarrow as pa
+
+from .scan import FOUND_SCHEMA, FoundFile
+from .warehouse import sql
+
+TO_READ_SCHEMA = FOUND_SCHEMA.append(pa.field("previous_hash", pa.string()))
 
 
 @dataclass(frozen=True)
@@ -22,24 +33,33 @@ class ToRead:
 @dataclass(frozen=True)
 class Plan:
     seen: int
-    to_read: list[ToRead]
+    to_read: pa.Table  # TO_READ_SCHEMA, in scan order
     unchanged: int
     deleted_ids: list[str]
 
+    def batches(self, size: int) -> Iterator[list[dict]]:
+        """The files to read, `size` at a time, as rows for parse workers."""
+        for start in range(0, self.to_read.num_rows, size):
+            yield self.to_read.slice(start, size).to_pylist()
 
-def plan_files(found: list[FoundFile], previous: dict[tuple, tuple], full_refresh: bool) -> Plan:
-    """`previous` maps (source, path) to (source_file_id, size_bytes, modified_us, content_hash)."""
-    seen = {(item.source, item.path) for item in found}
-    deleted_ids = sorted(known[0] for key, known in previous.items() if key not in seen)
-    if full_refresh:
-        return Plan(len(found), [ToRead(item, None) for item in found], 0, deleted_ids)
-    to_read, unchanged = [], 0
-    for item in found:
-        known = previous.get((item.source, item.path))
-        if known is None or item.problem is not None:
-            to_read.append(ToRead(item, None))
-        elif known[3] is not None and known[1:3] == (item.size_bytes, item.modified_us):
-            unchanged += 1
-        else:
-            to_read.append(ToRead(item, known[3]))
-    return Plan(len(found), to_read, unchanged, deleted_ids)
+
+def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection | None, full_refresh: bool) -> Plan:
+    """Compare the scan (FOUND_SCHEMA, in scan order) with `known`, a connection to the
+    warehouse whose staging.files lists what earlier runs recorded (None: no warehouse yet)."""
+    if known is None:
+        to_read = found.append_column("previous_hash", pa.nulls(found.num_rows, pa.string()))
+        return Plan(found.num_rows, to_read, 0, [])
+    scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
+    known.register("scan", scan)
+    try:
+        to_read = known.sql(sql("state/files_to_read"), params={"full_refresh": full_refresh}).to_arrow_table()
+        deleted_ids = [source_file_id for (source_file_id,) in known.execute(sql("state/deleted_files")).fetchall()]
+    finally:
+        known.unregister("scan")
+    return Plan(found.num_rows, to_read.cast(TO_READ_SCHEMA), found.num_rows - to_read.num_rows, deleted_ids)
+
+
+def to_read_item(row: dict) -> ToRead:
+    """A row of Plan.to_read as the parse worker uses it."""
+    previous_hash = row.pop("previous_hash")
+    return ToRead(FoundFile(**row), previous_hash)

@@ -6,17 +6,29 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 
+import pyarrow as pa
+
 from transforms.articles import SourceFile
 
 from .settings import describe_size
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The scan's result is columnar: a million files cost tens of megabytes, not objects.
+FOUND_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("path", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("modified_us", pa.int64()),  # modification time, microseconds since the epoch
+        ("problem", pa.string()),
+    ]
+)
 
 
 @dataclass(frozen=True)
 class FoundFile:
-    """A file found by the scan, with the size and mtime seen then; `problem` says why
-    it must be rejected without being read."""
+    """A file found by the scan (a row of FOUND_SCHEMA), with the size and mtime seen
+    then; `problem` says why it must be rejected without being read."""
 
     source: str
     path: str
@@ -36,8 +48,8 @@ class FoundFile:
         return self.as_source_file().source_file_id
 
 
-def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) -> list[FoundFile]:
-    """Files under `source` whose extension is listed, in path order.
+def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) -> pa.Table:
+    """Files under `source` whose extension is listed, in path order (FOUND_SCHEMA).
 
     Hidden folders and files (names starting with '.') are passed over, as are links to
     folders, which could lead outside the source or loop. A link to a file is followed
@@ -46,7 +58,8 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
     suffixes = tuple(f".{extension.lower()}" for extension in extensions)
     real_source = source.resolve()
     root = str(source)
-    found, folders = [], [root]
+    paths, sizes, modified, problems = [], [], [], []
+    folders = [root]
     while folders:
         folder = folders.pop()
         try:
@@ -59,17 +72,21 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
             if entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)
             elif entry.name.lower().endswith(suffixes):
-                item = _found(entry, root, real_source, max_file_size)
-                if item is not None:
-                    found.append(item)
-    return sorted(found, key=lambda item: item.path)
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue  # removed since its folder was listed
+                stat, problem = _judge(entry, stat, real_source, max_file_size)
+                paths.append(entry.path[len(root) + 1 :].replace(os.sep, "/"))
+                sizes.append(stat.st_size)
+                modified.append(stat.st_mtime_ns // 1000)
+                problems.append(problem)
+    columns = {"source": [root] * len(paths), "path": paths, "size_bytes": sizes, "modified_us": modified, "problem": problems}
+    return pa.table(columns, schema=FOUND_SCHEMA).sort_by("path")
 
 
-def _found(entry: os.DirEntry, root: str, real_source: Path, max_file_size: int) -> FoundFile | None:
-    try:
-        stat = entry.stat(follow_symlinks=False)
-    except OSError:
-        return None  # removed since its folder was listed
+def _judge(entry: os.DirEntry, stat: os.stat_result, real_source: Path, max_file_size: int) -> tuple[os.stat_result, str | None]:
+    """The file's own stat (a link's target's) and the problem that rejects it unread, if any."""
     problem = None
     try:
         if entry.is_symlink():
@@ -83,14 +100,7 @@ def _found(entry: os.DirEntry, root: str, real_source: Path, max_file_size: int)
             )
     except OSError as error:
         problem = f"file could not be read: {error.strerror}"
-    relative = entry.path[len(root) + 1 :].replace(os.sep, "/")
-    return FoundFile(
-        source=root,
-        path=relative,
-        size_bytes=stat.st_size,
-        modified_us=stat.st_mtime_ns // 1000,
-        problem=problem,
-    )
+    return stat, problem
 
 
 def _link_problem(link: Path, real_source: Path) -> str | None:

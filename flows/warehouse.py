@@ -2,6 +2,8 @@
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -10,6 +12,9 @@ from transforms.errors import MatterhouseError
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 DATABASE_FILE = "matterhouse.duckdb"
+# DuckDB would take up to 80% of the machine's memory; capped, it spills to disk instead,
+# so a run's memory does not grow with the corpus.
+MEMORY_LIMIT = "500MB"
 # Built from the staging tables by sql/models/<table>.sql, in this order; with their keys.
 MODEL_TABLES = {
     "articles": "article_id",
@@ -21,7 +26,9 @@ MODEL_TABLES = {
     "data_warnings": "source_file_id, field, message",
 }
 # Append-only records of runs: they grow with every run, so they are not part of a refresh.
-HISTORY_TABLES = ("etl_runs", "check_results", "file_changes", "table_changes")
+# etl_runs and check_results gain rows every run; the change records only when files changed.
+RUN_RECORD_TABLES = ("etl_runs", "check_results")
+HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
 # Analysis views over the published tables (sql/views/<view>.sql), recreated with every load.
 VIEWS = (
@@ -73,7 +80,19 @@ def connect(warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0)
             time.sleep(wait)
             wait *= 2
     connection.execute("set TimeZone = 'UTC'")
+    connection.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    # Every statement that needs an order says so (exports sort by key); allowing DuckDB to
+    # reorder the rest lets it insert in parallel and with less memory.
+    connection.execute("set preserve_insertion_order = false")
     return connection
+
+
+def sql_literal(value: str | list[str]) -> str:
+    """A string, or a list of strings, written as a DuckDB literal: for views, which
+    cannot take parameters."""
+    if isinstance(value, list):
+        return "[" + ", ".join(map(sql_literal, value)) + "]"
+    return "'" + value.replace("'", "''") + "'"
 
 
 def sql(name: str, **names: str) -> str:
@@ -122,18 +141,18 @@ def _columns_by_table(rows) -> dict[str, list[tuple]]:
     return tables
 
 
-def previous_state(warehouse: Path, lock_timeout: float) -> tuple[dict[tuple, tuple], str | None]:
-    """What the warehouse knows before a run: {(source, path): (source_file_id, size_bytes,
-    modified_us, content_hash)} and the id of the last run it committed."""
+@contextmanager
+def known_state(warehouse: Path, lock_timeout: float) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, str | None]]:
+    """What the warehouse knows before a run: a read-only connection to it when it has
+    recorded files (None otherwise), and the id of the last run it committed."""
     if not database_path(warehouse).exists():
-        return {}, None
+        yield None, None
+        return
     connection = connect(warehouse, read_only=True, lock_timeout=lock_timeout)
     try:
         check_schema(connection, warehouse)
         tables = {row[0] for row in connection.execute("select schema_name || '.' || table_name from duckdb_tables()").fetchall()}
-        files = connection.execute(sql("state/previous_files")).fetchall() if "staging.files" in tables else []
-        last_run = connection.execute(sql("state/last_run")).fetchone() if "main.etl_runs" in tables else None
+        last_runs = connection.execute(sql("state/last_run")).fetchall() if "main.etl_runs" in tables else []
+        yield (connection if "staging.files" in tables else None), (last_runs[0][0] if last_runs else None)
     finally:
         connection.close()
-    known = {(source, path): tuple(rest) for source, path, *rest in files}
-    return known, last_run[0] if last_run else None

@@ -1,17 +1,26 @@
-from flows.plan import ToRead, plan_files
-from flows.scan import FoundFile
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from flows.plan import plan_files, to_read_item
+from flows.scan import FOUND_SCHEMA, FoundFile
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def found(path, size=10, modified_us=1_000, problem=None):
-    return FoundFile("/src", path, size, modified_us, problem)
+    return {"source": "/src", "path": path, "size_bytes": size, "modified_us": modified_us, "problem": problem}
 
 
-PREVIOUS = {
-    ("/src", "same.md"): ("id-same", 10, 1_000, "hash-same"),
-    ("/src", "touched.md"): ("id-touched", 10, 1_000, "hash-touched"),
-    ("/src", "too-big.md"): ("id-too-big", 10, 1_000, None),
-    ("/src", "gone.md"): ("id-gone", 10, 1_000, "hash-gone"),
-}
+# What earlier runs recorded: (path, source_file_id, size, modified_us, content_hash)
+KNOWN = [
+    ("same.md", "id-same", 10, 1_000, "hash-same"),
+    ("touched.md", "id-touched", 10, 1_000, "hash-touched"),
+    ("too-big.md", "id-too-big", 10, 1_000, None),
+    ("gone.md", "id-gone", 10, 1_000, "hash-gone"),
+]
 FOUND = [
     found("same.md"),
     found("touched.md", modified_us=2_000),
@@ -21,24 +30,59 @@ FOUND = [
 ]
 
 
-def test_only_new_changed_and_problem_files_are_read():
-    plan = plan_files(FOUND, PREVIOUS, full_refresh=False)
-    assert plan.to_read == [
-        ToRead(found("touched.md", modified_us=2_000), "hash-touched"),
-        ToRead(found("too-big.md"), None),  # rejected unread last time: judged again
-        ToRead(found("new.md"), None),
-        ToRead(found("link.md", problem="broken"), None),
+@pytest.fixture
+def known():
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    connection.execute("create schema staging")
+    connection.execute(
+        "create table staging.files (source_file_id varchar, source varchar, path varchar, size_bytes bigint, "
+        "modified_at timestamptz, content_hash varchar)"
+    )
+    for path, source_file_id, size, modified_us, content_hash in KNOWN:
+        connection.execute(
+            "insert into staging.files values (?, '/src', ?, ?, ?, ?)",
+            [source_file_id, path, size, EPOCH + timedelta(microseconds=modified_us), content_hash],
+        )
+    yield connection
+    connection.close()
+
+
+def scan(rows) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=FOUND_SCHEMA)
+
+
+def to_read(plan) -> list[tuple]:
+    return [(row["path"], row["modified_us"], row["problem"], row["previous_hash"]) for row in plan.to_read.to_pylist()]
+
+
+def test_only_new_changed_and_problem_files_are_read_in_scan_order(known):
+    plan = plan_files(scan(FOUND), known, full_refresh=False)
+    assert to_read(plan) == [
+        ("touched.md", 2_000, None, "hash-touched"),
+        ("too-big.md", 1_000, None, None),  # rejected unread last time: judged again
+        ("new.md", 1_000, None, None),
+        ("link.md", 1_000, "broken", None),
     ]
     assert (plan.seen, plan.unchanged, plan.deleted_ids) == (5, 1, ["id-gone"])
 
 
-def test_a_full_refresh_reads_everything_without_hashes():
-    plan = plan_files(FOUND, PREVIOUS, full_refresh=True)
-    assert plan.to_read == [ToRead(item, None) for item in FOUND]
+def test_a_full_refresh_reads_everything_without_hashes(known):
+    plan = plan_files(scan(FOUND), known, full_refresh=True)
+    assert to_read(plan) == [(row["path"], row["modified_us"], row["problem"], None) for row in FOUND]
     assert (plan.unchanged, plan.deleted_ids) == (0, ["id-gone"])
 
 
 def test_a_first_run_reads_everything():
-    plan = plan_files(FOUND, {}, full_refresh=False)
-    assert [item.previous_hash for item in plan.to_read] == [None] * 5
+    plan = plan_files(scan(FOUND), None, full_refresh=False)
+    assert [row["previous_hash"] for row in plan.to_read.to_pylist()] == [None] * 5
     assert plan.deleted_ids == []
+
+
+def test_batches_cover_every_file_once_as_worker_items(known):
+    plan = plan_files(scan(FOUND), None, full_refresh=False)
+    batches = list(plan.batches(2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    items = [to_read_item(row) for batch in batches for row in batch]
+    assert items[4].found == FoundFile("/src", "link.md", 10, 1_000, "broken")
+    assert items[4].previous_hash is None

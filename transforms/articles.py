@@ -174,7 +174,10 @@ class _ArticleReader:
         row = {}
         for key, (column, convert) in rules.items():
             value = fields.get(key)
-            row[column] = None if value is None else self._convert(value, convert, prefix + key)
+            if value is None or (convert is to_text and type(value) is str):
+                row[column] = value  # the common cases, without a call
+            else:
+                row[column] = self._convert(value, convert, prefix + key)
         return row
 
     def _convert(self, value, convert: Callable, field_name: str):

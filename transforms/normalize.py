@@ -29,6 +29,9 @@ INTEGER = re.compile(r"[+-]?[0-9]+")
 INT64_MAX = 2**63 - 1
 FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 WHITESPACE = re.compile(r"\s+")
+# A URL the URL rule leaves as it is: http(s), a lower-case host without port or
+# credentials, a path, a non-empty query or none, no fragment, no spaces or controls.
+CANONICAL_URL = re.compile(r"https?://[a-z0-9.-]+/[^\x00-\x20\x7f?#]*(?:\?[^\x00-\x20\x7f#]+)?")
 
 
 def stable_id(*parts: str) -> str:
@@ -40,8 +43,15 @@ def normalize_url(value: object) -> str:
     """Canonical http(s) URL, or ValueError saying what is wrong with it."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("is not a URL")
+    text = value.strip()
+    if CANONICAL_URL.fullmatch(text):  # most URLs: nothing to change, urlsplit not needed
+        return text
+    return _rebuild_url(text)
+
+
+def _rebuild_url(text: str) -> str:
     try:
-        parts = urlsplit(value.strip())
+        parts = urlsplit(text)
         port = parts.port
     except ValueError:
         raise ValueError("is not a valid URL") from None

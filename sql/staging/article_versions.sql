@@ -23,4 +23,4 @@ select
     secured,
     body,
     extra
-from read_parquet($files)
+from read_parquet({files})

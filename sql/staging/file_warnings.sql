@@ -4,4 +4,4 @@ select
     field,
     raw_value,
     message
-from read_parquet($files)
+from read_parquet({files})

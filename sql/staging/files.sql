@@ -8,5 +8,5 @@ select
     content_hash,
     article_id,
     reason,
-    $run_id as run_id
-from read_parquet($files)
+    {run_id} as run_id
+from read_parquet({files})

@@ -8,4 +8,4 @@ select
     height,
     title,
     extra
-from read_parquet($files)
+from read_parquet({files})

@@ -4,4 +4,4 @@ select
     source_file_id,
     related_article_id,
     position
-from read_parquet($files)
+from read_parquet({files})

@@ -3,4 +3,4 @@ select
     version_id,
     source_file_id,
     topic
-from read_parquet($files)
+from read_parquet({files})
