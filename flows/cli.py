@@ -102,19 +102,23 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait, with backoff, for another process to release the DuckDB file (default: 30)",
     )
-    parser.add_argument("--batch-size", type=int, default=None, metavar="N", help="files per parse batch (default: 2000)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"files per parse batch (default: {settings.DEFAULT_BATCH_SIZE})",
+    )
 
 
 def flow_parameters(args: argparse.Namespace) -> dict:
     """The flow's parameters from the run options (flags > environment > defaults)."""
-    from .pipeline import DEFAULT_BATCH_SIZE
-
     config = settings.resolve(args.source, args.warehouse, args.extensions, args.max_file_size, args.checks)
     return {
         "sources": [str(source) for source in config.sources],
         "warehouse": str(config.warehouse),
         "extensions": list(config.extensions),
-        "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
+        "batch_size": args.batch_size or settings.DEFAULT_BATCH_SIZE,
         "max_file_size": config.max_file_size,
         "checks_dir": str(config.checks_dir) if config.checks_dir else None,
         "full_refresh": args.full_refresh,

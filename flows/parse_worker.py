@@ -1,12 +1,13 @@
 """The parse step's work for one batch, run in worker processes.
 
-It imports only the pure transforms and pyarrow (not Prefect), so a worker process
-starts quickly and shares no state with the flow.
+It imports only the pure transforms and pyarrow (not Prefect, not DuckDB), so a worker
+process starts quickly, stays small and shares no state with the flow.
 """
 
 import gc
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -15,7 +16,7 @@ from transforms.articles import content_hash, parse_file, rejected_unread
 from transforms.tables import to_staging_tables
 
 from .failpoints import checkpoint
-from .plan import to_read_item
+from .scan import FoundFile
 from .settings import describe_size
 
 
@@ -32,6 +33,18 @@ def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_
         pq.write_table(table, folder / f"batch-{batch_number:06d}.parquet", compression="zstd")
         checkpoint("parquet-write")
     return touched
+
+
+@dataclass(frozen=True)
+class ToRead:
+    found: FoundFile
+    previous_hash: str | None
+
+
+def to_read_item(row: dict) -> ToRead:
+    """A row of Plan.to_read as the worker uses it."""
+    previous_hash = row.pop("previous_hash")
+    return ToRead(FoundFile(**row), previous_hash)
 
 
 @contextmanager

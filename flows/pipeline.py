@@ -32,9 +32,8 @@ from .plan import Plan, plan_files
 from .progress import file_progress
 from .runlock import RunLock
 from .scan import FOUND_SCHEMA, find_files
-from .settings import DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
+from .settings import DEFAULT_BATCH_SIZE, DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
 
-DEFAULT_BATCH_SIZE = 2000
 WORK_DIR_PREFIX = ".run-"
 ARTIFACT_KEY = "matterhouse-run"
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8]}

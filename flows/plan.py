@@ -18,16 +18,10 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from .scan import FOUND_SCHEMA, FoundFile
+from .scan import FOUND_SCHEMA
 from .warehouse import sql
 
 TO_READ_SCHEMA = FOUND_SCHEMA.append(pa.field("previous_hash", pa.string()))
-
-
-@dataclass(frozen=True)
-class ToRead:
-    found: FoundFile
-    previous_hash: str | None
 
 
 @dataclass(frozen=True)
@@ -57,9 +51,3 @@ def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection | None, full_re
     finally:
         known.unregister("scan")
     return Plan(found.num_rows, to_read.cast(TO_READ_SCHEMA), found.num_rows - to_read.num_rows, deleted_ids)
-
-
-def to_read_item(row: dict) -> ToRead:
-    """A row of Plan.to_read as the parse worker uses it."""
-    previous_hash = row.pop("previous_hash")
-    return ToRead(FoundFile(**row), previous_hash)

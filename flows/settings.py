@@ -24,6 +24,8 @@ DEFAULT_EXTENSIONS = ("md", "markdown", "txt")
 DEFAULT_MAX_FILE_SIZE = 5 * 2**20
 # How long a run waits, with backoff, for another process to release the DuckDB file.
 DEFAULT_LOCK_TIMEOUT = 30.0
+# Files per parse task: a worker holds about 50 MB of records per 1,000 files.
+DEFAULT_BATCH_SIZE = 1000
 SIZE_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", re.IGNORECASE)
 

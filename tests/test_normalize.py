@@ -1,8 +1,11 @@
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.normalize import (
+    _rebuild_url,
     normalize_domain,
     normalize_topic,
     normalize_url,
@@ -84,3 +87,36 @@ def test_stable_ids_are_the_same_on_every_machine():
     assert stable_id("https://www.reuters.com/") == "938754f9bd588c14"
     assert stable_id("reuters.com") == "f2f452a655ec9c4e"
     assert stable_id("a", "b") != stable_id("ab") != stable_id("a\x1fb", "")
+
+
+URL_PIECES = st.sampled_from(
+    ["/", "//", "path", "P%20q", "?", "?x=1", "&y=", "#frag", "#", " ", "\t", "\n", "é", "[", "]", ".", ":80", "@", ""]
+)
+URLS = st.one_of(
+    st.builds(
+        lambda scheme, host, slash, rest: f"{scheme}://{host}{slash}{rest}",
+        st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+        st.sampled_from(["example.com", "Example.COM", "a-b.org", "x.com:443", "x.com:8080", "user@x.com", "[::1]", ""]),
+        st.sampled_from(["/", ""]),
+        st.lists(URL_PIECES, max_size=4).map("".join),
+    ),
+    st.lists(URL_PIECES, min_size=1, max_size=8).map("".join),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(URLS)
+def test_canonical_urls_skip_urlsplit_only_when_it_would_change_nothing(text):
+    """normalize_url returns a URL already in canonical form as it is; the full rule
+    (urlsplit and urlunsplit) must agree, for every URL-like string."""
+    try:
+        expected = _rebuild_url(text.strip())
+    except ValueError:
+        expected = ValueError
+    if not text.strip():
+        expected = ValueError
+    try:
+        actual = normalize_url(text)
+    except ValueError:
+        actual = ValueError
+    assert actual == expected

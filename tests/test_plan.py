@@ -4,7 +4,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from flows.plan import plan_files, to_read_item
+from flows.parse_worker import to_read_item
+from flows.plan import plan_files
 from flows.scan import FOUND_SCHEMA, FoundFile
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -100,7 +100,7 @@ def _load(yaml_text: str):
             return _PlainBuilder(may_alias="*" in yaml_text).build(node, 1)
         except _NotPlain:
             data = loader.construct_document(node)
-        if _depth(data) > MAX_DEPTH:
+        if nesting_depth(data) > MAX_DEPTH:
             raise RejectedFile(TOO_DEEP)
         return data
     finally:
@@ -143,7 +143,7 @@ class _PlainBuilder:
         raise _NotPlain
 
 
-def _depth(data) -> int:
+def nesting_depth(data) -> int:
     """Deepest nesting of lists and mappings, walked without recursion."""
     deepest, pending = 0, [(data, 1)]
     while pending:

@@ -1,0 +1,60 @@
+"""The parse workers' process set-up: what they import, and what their parsing leaves behind."""
+
+import multiprocessing
+import subprocess
+import sys
+import types
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from flows.pipeline import _bare_main_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# Asked of the worker with a builtin: a function of this module would import it, and Prefect.
+PREFECT_IMPORTED = "'prefect' in __import__('sys').modules"
+
+
+def worker_imports_prefect(bare: bool) -> bool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        if not bare:
+            return pool.submit(eval, PREFECT_IMPORTED).result()
+        with _bare_main_module():
+            future = pool.submit(eval, PREFECT_IMPORTED)
+        return future.result()
+
+
+def test_workers_do_not_import_the_main_module(tmp_path, monkeypatch):
+    """A main script that imports Prefect (as the CLI does) is not re-imported by workers."""
+    script = tmp_path / "cli_like_main.py"
+    script.write_text("import prefect\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__, main.__spec__ = str(script), None
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert worker_imports_prefect(bare=False)  # what multiprocessing does on its own
+    assert not worker_imports_prefect(bare=True)
+    assert sys.modules["__main__"] is main
+
+
+def test_parsing_leaves_no_reference_cycles():
+    """The workers parse with the cyclic collector paused; that is safe only while
+    parsing creates no cycles, so a collection afterwards must find nothing."""
+    program = (
+        "import gc, sys\n"
+        "from pathlib import Path\n"
+        "from flows.parse_worker import parse_batch\n"
+        "from flows.scan import find_files\n"
+        "from flows.plan import plan_files\n"
+        "plan = plan_files(find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000), None, False)\n"
+        "gc.collect()\n"
+        "gc.disable()\n"
+        "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
+        "print(plan.to_read.num_rows, gc.collect())\n"
+    )
+    staging = Path(subprocess.check_output(["mktemp", "-d"], text=True).strip())
+    output = subprocess.run(
+        [sys.executable, "-c", program, str(ROOT / "tests" / "cases"), str(staging)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    files, unreachable = map(int, output)
+    assert files > 30 and unreachable == 0
