@@ -9,6 +9,7 @@ record the run; commit. A failed check rolls everything back but the run's recor
 
 import contextlib
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -164,8 +165,23 @@ def _rebuild(connection, run_id: str) -> None:
 def _export(connection, snapshot: Path, tables) -> None:
     for table in tables:
         (snapshot / table).mkdir(parents=True, exist_ok=True)
-        # Most datasets are one file ($file); a partitioned one is a folder tree ($path).
-        run_sql(connection, sql(f"exports/{table}"), path=str(snapshot / table), file=str(snapshot / table / "part-0.parquet"))
+        if table == "articles":
+            _export_articles(connection, snapshot / table)
+        else:
+            run_sql(connection, sql(f"exports/{table}"), file=str(snapshot / table / "part-0.parquet"))
+
+
+def _export_articles(connection, folder: Path) -> None:
+    """The articles dataset, one folder per publication month: DuckDB partitions the
+    articles unsorted, then each month is sorted on its own, so memory stays bounded."""
+    unsorted = folder.parent / f".{folder.name}-unsorted"
+    run_sql(connection, sql("exports/articles"), path=str(unsorted))
+    for month in sorted(path for path in unsorted.iterdir() if path.is_dir()):
+        month_files = sorted(str(path) for path in month.glob("*.parquet"))
+        target = folder / month.name / "part-0.parquet"
+        target.parent.mkdir()
+        run_sql(connection, sql("exports/articles_month"), month_files=month_files, file=str(target))
+    shutil.rmtree(unsorted)
 
 
 def check_files(extra_checks: Path | None) -> list[Path]:
