@@ -193,12 +193,19 @@ def check_files(extra_checks: Path | None) -> list[Path]:
 
 
 def run_checks(connection, run_id: str, extra_checks: Path | None = None) -> list[dict]:
-    """Run every data check, record each outcome in check_results; return the failures."""
+    """Run every data check, record each outcome in check_results; return the failures.
+    All checks are counted in one statement (one plan, scans shared across threads);
+    only failing ones are run again for a sample of their rows."""
+    paths = check_files(extra_checks)
+    checks = [path.read_text(encoding="utf-8") for path in paths]
+    counts = " union all ".join(
+        f"select {position} as position, count(*) as failing_rows from (\n{check}\n)" for position, check in enumerate(checks)
+    )
+    failing = dict(connection.execute(counts).fetchall()) if checks else {}
     failures = []
-    for path in check_files(extra_checks):
-        check = path.read_text(encoding="utf-8")
-        sample = fetch_dicts(connection, f"select * from ({check}) limit {CHECK_SAMPLE_ROWS}")
-        failing_rows = connection.execute(f"select count(*) from ({check})").fetchone()[0] if sample else 0
+    for position, (path, check) in enumerate(zip(paths, checks, strict=True)):
+        failing_rows = failing[position]
+        sample = fetch_dicts(connection, f"select * from (\n{check}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []
         outcome = {
             "check_name": path.stem,
             "status": "failed" if failing_rows else "passed",
