@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -24,15 +25,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def api(url: str, path: str, body: dict | None = None):
+def api(url: str, path: str, body: dict | None = None, attempts: int = 5):
+    """Call the server's REST API. A busy SQLite-backed server answers 503 now and then;
+    like Prefect's own client, retry those."""
     request = urllib.request.Request(
         url + path,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method="GET" if body is None else "POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or "null")
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or "null")
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(2**attempt)
 
 
 def wait_for(condition, timeout: float, what: str):
