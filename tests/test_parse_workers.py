@@ -37,7 +37,7 @@ def test_workers_do_not_import_the_main_module(tmp_path, monkeypatch):
     assert sys.modules["__main__"] is main
 
 
-def test_parsing_leaves_no_reference_cycles():
+def test_parsing_leaves_no_reference_cycles(tmp_path):
     """The workers parse with the cyclic collector paused; that is safe only while
     parsing creates no cycles, so a collection afterwards must find nothing."""
     program = (
@@ -52,9 +52,8 @@ def test_parsing_leaves_no_reference_cycles():
         "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
         "print(plan.to_read.num_rows, gc.collect())\n"
     )
-    staging = Path(subprocess.check_output(["mktemp", "-d"], text=True).strip())
     output = subprocess.run(
-        [sys.executable, "-c", program, str(ROOT / "tests" / "cases"), str(staging)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", program, str(ROOT / "tests" / "cases"), str(tmp_path)], capture_output=True, text=True, check=True
     ).stdout.split()
     files, unreachable = map(int, output)
     assert files > 30 and unreachable == 0

@@ -41,9 +41,9 @@ def stable_id(*parts: str) -> str:
 
 def normalize_url(value: object) -> str:
     """Canonical http(s) URL, or ValueError saying what is wrong with it."""
-    if not isinstance(value, str) or not value.strip():
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
         raise ValueError("is not a URL")
-    text = value.strip()
     if CANONICAL_URL.fullmatch(text):  # most URLs: nothing to change, urlsplit not needed
         return text
     return _rebuild_url(text)
