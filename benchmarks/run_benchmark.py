@@ -7,7 +7,7 @@ For each corpus size it reports:
 - baseline: one process of its own reading every file and parsing its front matter with
   yaml.CSafeLoader, nothing else (the floor a pure-Python loader cannot beat); it runs
   before and after the full load and the mean counts, since the machine's speed drifts;
-- full load: the matterhouse flow run in this process into an empty warehouse,
+- full load: the matterhouse flow run in this process, as `matterhouse run` runs it, into an empty warehouse,
   wall-clock seconds and files/s;
 - ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
 - peak RSS: the largest sum of resident memory over this process tree (the Prefect
@@ -115,12 +115,12 @@ def main() -> None:
     parser.add_argument("--memory-only", action="store_true", help="full load only: seconds, files/s, peak RSS")
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    from flows.pipeline import matterhouse_run
+    from flows.pipeline import run_in_process
 
     empty, warm_up = args.work / "empty", args.work / "warehouse-warm-up"
     empty.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(warm_up, ignore_errors=True)
-    matterhouse_run(sources=[str(empty)], warehouse=str(warm_up))
+    run_in_process(sources=[str(empty)], warehouse=str(warm_up))
     print("| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s | rerun ratio | stages s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for files in args.files or [10_000]:
@@ -129,14 +129,14 @@ def main() -> None:
         shutil.rmtree(warehouse, ignore_errors=True)
         options = {"sources": [str(corpus)], "warehouse": str(warehouse)}
         if args.memory_only:
-            full, peak, record = timed_run(matterhouse_run, **options)
+            full, peak, record = timed_run(run_in_process, **options)
             memory = f"{peak / 2**20:,.0f}"
             print(f"| {files:,} | {full:.1f} | {files / full:,.0f} | | | {memory} | | | {stage_seconds(record)} |", flush=True)
             continue
         baseline_before = baseline_seconds(corpus)
-        full, peak, record = timed_run(matterhouse_run, **options)
+        full, peak, record = timed_run(run_in_process, **options)
         baseline = (baseline_before + baseline_seconds(corpus)) / 2
-        rerun, _, _ = timed_run(matterhouse_run, **options)
+        rerun, _, _ = timed_run(run_in_process, **options)
         print(
             f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
             f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.3f} | {stage_seconds(record)} |",

@@ -130,11 +130,11 @@ def run_command(args: argparse.Namespace) -> int:
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
     parameters = flow_parameters(args)
-    from .pipeline import matterhouse_run
+    from .pipeline import run_in_process
 
     clock = time.perf_counter()
     try:
-        record = matterhouse_run(**parameters)
+        record = run_in_process(**parameters)
     except MatterhouseError:
         raise
     except Exception as error:

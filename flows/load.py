@@ -8,6 +8,7 @@ record the run; commit. A failed check rolls everything back but the run's recor
 """
 
 import contextlib
+import hashlib
 import json
 import shutil
 import time
@@ -75,11 +76,15 @@ def load_run(connection, load: RunLoad) -> dict:
         checkpoint("load")
         if changed:
             _rebuild(connection, run_id)
-        failures = run_checks(connection, run_id, load.extra_checks)
+        checks = read_checks(load.extra_checks)
+        fingerprint = hashlib.sha256(json.dumps(checks).encode()).hexdigest()
+        carried_over = not changed and _carry_over_checks(connection, run_id, fingerprint)
+        failures = [] if carried_over else run_checks(connection, run_id, checks)
         if failures:
             _record_run(connection, load, "failed", clock, time.perf_counter())
             _keep_only_the_run_record(connection, run_id, load.snapshot)
             raise ChecksFailed(failures)
+        run_sql(connection, sql("state/remember_checks"), fingerprint=fingerprint, run_id=run_id)
         export_clock = time.perf_counter()
         _export(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
         _record_run(connection, load, "succeeded", clock, export_clock)
@@ -111,6 +116,7 @@ def _record_run(connection, load: RunLoad, status: str, clock: float, export_clo
 
 def _create_tables(connection) -> None:
     connection.execute("create schema if not exists staging")
+    connection.execute(sql("state/create_last_checks"))
     for table in PUBLISHED_TABLES:
         connection.execute(sql(f"schema/{table}"))
     for view in VIEWS:
@@ -184,30 +190,35 @@ def _export_articles(connection, folder: Path) -> None:
     shutil.rmtree(unsorted)
 
 
-def check_files(extra_checks: Path | None) -> list[Path]:
-    """sql/checks/*.sql, then the user's extra checks, each sorted by name."""
+def read_checks(extra_checks: Path | None) -> list[tuple[str, str]]:
+    """(name, query) of sql/checks/*.sql, then of the user's extra checks, each sorted by name."""
     files = sorted((SQL_DIR / "checks").glob("*.sql"))
     if extra_checks is not None:
         files += sorted(extra_checks.glob("*.sql"))
-    return files
+    return [(path.stem, path.read_text(encoding="utf-8")) for path in files]
 
 
-def run_checks(connection, run_id: str, extra_checks: Path | None = None) -> list[dict]:
-    """Run every data check, record each outcome in check_results; return the failures.
-    All checks are counted in one statement (one plan, scans shared across threads);
-    only failing ones are run again for a sample of their rows."""
-    paths = check_files(extra_checks)
-    checks = [path.read_text(encoding="utf-8") for path in paths]
+def _carry_over_checks(connection, run_id: str, fingerprint: str) -> bool:
+    """Take over the outcomes of the run that last checked this same data with the same
+    checks; False when there is none (the checks changed), so they must run."""
+    return run_sql(connection, sql("runs/carry_over_checks"), run_id=run_id, fingerprint=fingerprint).fetchone()[0] > 0
+
+
+def run_checks(connection, run_id: str, checks: list[tuple[str, str]]) -> list[dict]:
+    """Run every data check (read_checks), record each outcome in check_results; return
+    the failures. All checks are counted in one statement (one plan, scans shared across
+    threads); only failing ones are run again for a sample of their rows."""
     counts = " union all ".join(
-        f"select {position} as position, count(*) as failing_rows from (\n{check}\n)" for position, check in enumerate(checks)
+        f"select {position} as position, count(*) as failing_rows from (\n{check}\n)"
+        for position, (_, check) in enumerate(checks)
     )
     failing = dict(connection.execute(counts).fetchall()) if checks else {}
     failures = []
-    for position, (path, check) in enumerate(zip(paths, checks, strict=True)):
+    for position, (name, check) in enumerate(checks):
         failing_rows = failing[position]
         sample = fetch_dicts(connection, f"select * from (\n{check}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []
         outcome = {
-            "check_name": path.stem,
+            "check_name": name,
             "status": "failed" if failing_rows else "passed",
             "failing_rows": failing_rows,
             "sample": json.dumps(sample, default=str) if sample else None,

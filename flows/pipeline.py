@@ -10,7 +10,7 @@ import time
 import types
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.settings import get_current_settings, temporary_settings
 from prefect.utilities.annotations import quote
 
 from transforms.errors import MatterhouseError
@@ -217,6 +218,16 @@ def matterhouse_run(
             shutil.rmtree(work_dir, ignore_errors=True)
             if not published:
                 shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def run_in_process(**parameters) -> dict:
+    """Run matterhouse_run in this process, as `matterhouse run` does. On Prefect's
+    temporary server (no PREFECT_API_URL) the run sends no heartbeats: that server ends
+    with the process, so nothing could ever read them, and stopping their thread makes
+    each run wait for the thread's next one-second tick."""
+    temporary_server = get_current_settings().api.url is None
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}) if temporary_server else nullcontext():
+        return matterhouse_run(**parameters)
 
 
 def _report(logger, record: dict) -> None:

@@ -6,7 +6,7 @@ import shutil
 import duckdb
 import pytest
 
-from flows.load import ChecksFailed, check_files, run_checks
+from flows.load import ChecksFailed, read_checks, run_checks
 
 from .conftest import CASES, query, visible_entries
 
@@ -41,7 +41,7 @@ def seed_database(prefect_harness, tmp_path_factory):
 
 
 def test_every_built_in_check_has_a_corruption_that_trips_it():
-    names = {path.stem for path in check_files(None)}
+    names = {name for name, _ in read_checks(None)}
     assert names - {"not_null_keys"} == set(CORRUPTIONS)
 
 
@@ -50,9 +50,9 @@ def test_a_check_catches_its_breach(seed_database, tmp_path, check, corruption):
     database = tmp_path / "corrupt.duckdb"
     shutil.copy(seed_database, database)
     with duckdb.connect(str(database)) as connection:
-        assert run_checks(connection, "clean") == []
+        assert run_checks(connection, "clean", read_checks(None)) == []
         connection.execute(corruption)
-        failures = run_checks(connection, "corrupt")
+        failures = run_checks(connection, "corrupt", read_checks(None))
     assert check in {failure["check_name"] for failure in failures}
     failed = next(failure for failure in failures if failure["check_name"] == check)
     assert failed["failing_rows"] > 0 and failed["sample"]
@@ -82,3 +82,51 @@ def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, 
         )
         assert parquet == query(warehouse, f"select count(*) from {table}"), table
     assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
+
+
+def check_rows(warehouse, run_id: str) -> list[tuple]:
+    return query(
+        warehouse, "select check_name, status, failing_rows from check_results where run_id = ? order by check_name", [run_id]
+    )
+
+
+def test_a_run_that_changed_nothing_takes_over_the_last_check_results(run_pipeline, tmp_path, monkeypatch):
+    import flows.load
+
+    source = CASES / "seed" / "input"
+    first, warehouse = run_pipeline(source)
+
+    def fail_if_run(*args):
+        raise AssertionError("the checks ran again on unchanged data")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(flows.load, "run_checks", fail_if_run)
+        second, _ = run_pipeline(source, warehouse=warehouse)
+    assert second["checks_passed"] == first["checks_passed"] == len(read_checks(None))
+    assert check_rows(warehouse, second["run_id"]) == check_rows(warehouse, first["run_id"])
+
+
+def test_changed_checks_run_again_on_unchanged_data(run_pipeline, tmp_path):
+    source = CASES / "examples" / "input"
+    _, warehouse = run_pipeline(source)
+    checks = tmp_path / "my checks"
+    checks.mkdir()
+    (checks / "articles_have_a_title.sql").write_text("select url from articles where title is null\n")
+    added, _ = run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
+    assert ("articles_have_a_title", "passed", 0) in check_rows(warehouse, added["run_id"])
+
+    (checks / "articles_have_a_title.sql").write_text("select url from articles where category is null\n")
+    with pytest.raises(ChecksFailed, match="articles_have_a_title failed on 2 rows"):
+        run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
+
+
+def test_a_failed_check_fails_every_rerun_until_it_holds(run_pipeline, tmp_path):
+    source = CASES / "examples" / "input"
+    _, warehouse = run_pipeline(source)
+    checks = tmp_path / "my checks"
+    checks.mkdir()
+    (checks / "articles_have_a_category.sql").write_text("select url from articles where category is null\n")
+    for _ in range(2):
+        with pytest.raises(ChecksFailed, match="articles_have_a_category failed on 2 rows"):
+            run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
+    assert query(warehouse, "select status from etl_runs order by started_at") == [("succeeded",), ("failed",), ("failed",)]

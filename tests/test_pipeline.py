@@ -222,3 +222,18 @@ def test_downstream_readers_need_no_hints(sample_warehouse):
         january.num_rows
         == query(warehouse, "select count(*) from articles where strftime(published_at, '%Y-%m') = '2020-02'")[0][0]
     )
+
+
+def test_runs_on_prefects_temporary_server_send_no_heartbeats(monkeypatch):
+    """Nothing outlives the temporary server to read heartbeats; a real server keeps them."""
+    from prefect.settings import get_current_settings, temporary_settings
+
+    from flows import pipeline
+
+    seen = []
+    monkeypatch.setattr(pipeline, "matterhouse_run", lambda: seen.append(get_current_settings().flows.heartbeat_frequency))
+    with temporary_settings(updates={"api.url": None, "flows.heartbeat_frequency": 180}):
+        pipeline.run_in_process()
+    with temporary_settings(updates={"api.url": "http://127.0.0.1:4200/api", "flows.heartbeat_frequency": 180}):
+        pipeline.run_in_process()
+    assert seen == [None, 180]
