@@ -10,7 +10,6 @@ record the run; commit. A failed check rolls everything back but the run's recor
 import contextlib
 import hashlib
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -178,16 +177,12 @@ def _export(connection, snapshot: Path, tables) -> None:
 
 
 def _export_articles(connection, folder: Path) -> None:
-    """The articles dataset, one folder per publication month: DuckDB partitions the
-    articles unsorted, then each month is sorted on its own, so memory stays bounded."""
-    unsorted = folder.parent / f".{folder.name}-unsorted"
-    run_sql(connection, sql("exports/articles"), path=str(unsorted))
-    for month in sorted(path for path in unsorted.iterdir() if path.is_dir()):
-        month_files = sorted(str(path) for path in month.glob("*.parquet"))
-        target = folder / month.name / "part-0.parquet"
+    """The articles dataset: one file per publication month, each sorted on its own, so
+    memory stays bounded however many articles there are."""
+    for (month_start,) in connection.execute(sql("exports/article_months")).fetchall():
+        target = folder / f"published_month={month_start.strftime('%Y-%m') if month_start else 'unknown'}" / "part-0.parquet"
         target.parent.mkdir()
-        run_sql(connection, sql("exports/articles_month"), month_files=month_files, file=str(target))
-    shutil.rmtree(unsorted)
+        run_sql(connection, sql("exports/articles"), month_start=month_start, file=str(target))
 
 
 def read_checks(extra_checks: Path | None) -> list[tuple[str, str]]:
