@@ -114,7 +114,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/matterhouse-bench"))
     parser.add_argument("--memory-only", action="store_true", help="full load only: seconds, files/s, peak RSS")
     args = parser.parse_args()
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
     from flows.pipeline import run_in_process
 
     empty, warm_up = args.work / "empty", args.work / "warehouse-warm-up"

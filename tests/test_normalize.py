@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -120,3 +121,22 @@ def test_canonical_urls_skip_urlsplit_only_when_it_would_change_nothing(text):
     except ValueError:
         actual = ValueError
     assert actual == expected
+
+
+def integer_rule(text: str):
+    """The integer rule as the module docstring states it: optional sign and decimal
+    digits (spaces around allowed), fitting a signed 64-bit integer."""
+    stripped = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", stripped) or abs(int(stripped)) > 2**63 - 1:
+        return ValueError
+    return int(stripped)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789", max_size=25), st.text(alphabet="0123456789+- ²٣", max_size=22), st.text()))
+def test_integers_follow_the_rule_on_the_fast_path_too(text):
+    try:
+        actual = to_integer(text)
+    except ValueError:
+        actual = ValueError
+    assert actual == integer_rule(text)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 DEFAULT_PORTS = {"http": 80, "https": 443}
 INTEGER = re.compile(r"[+-]?[0-9]+")
 INT64_MAX = 2**63 - 1
+SAFE_DIGITS = len(str(INT64_MAX)) - 1  # any run of this many digits fits
 FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 WHITESPACE = re.compile(r"\s+")
 # A URL the URL rule leaves as it is: http(s), a lower-case host without port or
@@ -125,6 +126,8 @@ def to_integer(value: object) -> int | None:
     """A whole number written in decimal."""
     if value is None:
         return None
+    if type(value) is str and len(value) <= SAFE_DIGITS and value.isascii() and value.isdigit():
+        return int(value)  # most numbers: plain digits, and too short to overflow
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and INTEGER.fullmatch(value.strip()):

@@ -133,10 +133,17 @@ class _PlainBuilder:
             raise RejectedFile(TOO_DEEP)
         if kind is yaml.MappingNode and tag == MAP_TAG:
             mapping = {}
+            # Most keys and values are strings: taken here, without a call per node, unless
+            # aliases must be tracked node by node.
+            inline = self.seen is None
             for key_node, value_node in node.value:
                 if type(key_node) is not yaml.ScalarNode:
                     raise _NotPlain  # a list or mapping as a key: PyYAML says why it cannot be
-                mapping[self.build(key_node, depth)] = self.build(value_node, depth + 1)
+                key = key_node.value if inline and key_node.tag == STR_TAG else self.build(key_node, depth)
+                if inline and type(value_node) is yaml.ScalarNode and value_node.tag == STR_TAG:
+                    mapping[key] = value_node.value
+                else:
+                    mapping[key] = self.build(value_node, depth + 1)
             return mapping
         if kind is yaml.SequenceNode and tag == SEQ_TAG:
             return [self.build(item, depth + 1) for item in node.value]
