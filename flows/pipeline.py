@@ -80,8 +80,7 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
     if workers <= 1:  # one batch: starting a worker would cost more than it saves
         return parse_worker.parse_batch(next(batches, []), staging_dir, 0, max_file_size)
     touched, in_flight, numbers = [], {}, itertools.count()
-    context = multiprocessing.get_context("spawn")  # no fork of the flow's threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, file_progress(total) as advance:
+    with parse_pool(workers) as pool, file_progress(total) as advance:
 
         def submit_next() -> None:
             batch = next(batches, None)
@@ -99,6 +98,14 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
                 advance(in_flight.pop(future))
                 submit_next()
     return touched
+
+
+def parse_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for parse_worker.parse_batch: spawned, since forking would copy the
+    flow's threads, and started by parse_worker.start_worker."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=parse_worker.start_worker
+    )
 
 
 @contextmanager

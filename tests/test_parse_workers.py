@@ -7,13 +7,17 @@ import types
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from flows.pipeline import _bare_main_module
+from flows import parse_worker
+from flows.pipeline import _bare_main_module, parse_pool
+from flows.plan import plan_files
+from flows.scan import find_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 # Asked of the worker with a builtin: a function of this module would import it, and Prefect.
 PREFECT_IMPORTED = "'prefect' in __import__('sys').modules"
+PANDAS_IMPORTED = "__import__('sys').modules.get('pandas') is not None"
 
 
 def worker_imports_prefect(bare: bool) -> bool:
@@ -57,3 +61,22 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
     ).stdout.split()
     files, unreachable = map(int, output)
     assert files > 30 and unreachable == 0
+
+
+def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
+    """pyarrow would import pandas (a test dependency, so installed here) on a worker's
+    first batch; the pool's workers never do, and their batches still come out whole."""
+    plan = plan_files(find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000), None, False)
+    batch = next(plan.batches(10_000))
+
+    def parse_then_ask(pool) -> bool:
+        with _bare_main_module():
+            pool.submit(parse_worker.parse_batch, batch, str(tmp_path / str(id(pool))), 0, 5_000_000).result()
+        return pool.submit(eval, PANDAS_IMPORTED).result()
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as plain_pool:
+        assert parse_then_ask(plain_pool)  # what pyarrow does on its own
+    with parse_pool(1) as pool:
+        assert not parse_then_ask(pool)
+    written = {path.parent.name for path in tmp_path.glob("*/*/*.parquet")}
+    assert {"files", "article_versions", "version_images", "version_topics", "version_relations"} <= written
