@@ -3,8 +3,9 @@
 Steps: read the run's staging Parquet; record which files were added, changed or
 deleted; replace those files' rows in the persistent staging tables; if anything
 changed, rebuild the published tables with the merge rules (sql/models/) and count the
-rows each gained, changed and lost; run the data checks; export the Parquet snapshot;
-record the run; commit. A failed check rolls everything back but the run's record.
+rows each gained, changed and lost; run the data checks (a run that changed nothing
+takes over the last results of the same checks); export the Parquet snapshot; record the
+run; commit. A failed check rolls everything back but the run's record.
 """
 
 import contextlib
