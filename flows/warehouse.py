@@ -14,7 +14,7 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 DATABASE_FILE = "matterhouse.duckdb"
 # DuckDB would take up to 80% of the machine's memory; capped, it spills to disk instead,
 # so a run's memory does not grow with the corpus.
-MEMORY_LIMIT = "300MB"
+MEMORY_LIMIT = "400MB"
 # Built from the staging tables by sql/models/<table>.sql, in this order; with their keys.
 MODEL_TABLES = {
     "articles": "article_id",
