@@ -2,6 +2,7 @@
 check fails the run without changing the published data."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -29,6 +30,14 @@ CORRUPTIONS = {
     "has_source_file_matches_source_files": "update articles set has_source_file = true",
     "related_only_articles_are_cited": "delete from article_relations",
 }
+
+
+def write_check(tmp_path, name: str, query_text: str) -> Path:
+    """A folder of the user's own checks with one check in it; returns the folder."""
+    checks = tmp_path / "my checks"
+    checks.mkdir(exist_ok=True)
+    (checks / f"{name}.sql").write_text(query_text + "\n")
+    return checks
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +69,7 @@ def test_a_check_catches_its_breach(seed_database, tmp_path, check, corruption):
 
 def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, tmp_path):
     _, warehouse = run_pipeline(CASES / "seed" / "input")
-    checks = tmp_path / "my checks"
-    checks.mkdir()
-    (checks / "articles_have_a_category.sql").write_text("select url from articles where category is null\n")
+    checks = write_check(tmp_path, "articles_have_a_category", "select url from articles where category is null")
 
     with pytest.raises(ChecksFailed) as raised:
         run_pipeline(CASES / "examples" / "input", warehouse=warehouse, checks_dir=str(checks))
@@ -109,13 +116,11 @@ def test_a_run_that_changed_nothing_takes_over_the_last_check_results(run_pipeli
 def test_changed_checks_run_again_on_unchanged_data(run_pipeline, tmp_path):
     source = CASES / "examples" / "input"
     _, warehouse = run_pipeline(source)
-    checks = tmp_path / "my checks"
-    checks.mkdir()
-    (checks / "articles_have_a_title.sql").write_text("select url from articles where title is null\n")
+    checks = write_check(tmp_path, "articles_have_a_title", "select url from articles where title is null")
     added, _ = run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
     assert ("articles_have_a_title", "passed", 0) in check_rows(warehouse, added["run_id"])
 
-    (checks / "articles_have_a_title.sql").write_text("select url from articles where category is null\n")
+    write_check(tmp_path, "articles_have_a_title", "select url from articles where category is null")
     with pytest.raises(ChecksFailed, match="articles_have_a_title failed on 2 rows"):
         run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
 
@@ -123,9 +128,7 @@ def test_changed_checks_run_again_on_unchanged_data(run_pipeline, tmp_path):
 def test_a_failed_check_fails_every_rerun_until_it_holds(run_pipeline, tmp_path):
     source = CASES / "examples" / "input"
     _, warehouse = run_pipeline(source)
-    checks = tmp_path / "my checks"
-    checks.mkdir()
-    (checks / "articles_have_a_category.sql").write_text("select url from articles where category is null\n")
+    checks = write_check(tmp_path, "articles_have_a_category", "select url from articles where category is null")
     for _ in range(2):
         with pytest.raises(ChecksFailed, match="articles_have_a_category failed on 2 rows"):
             run_pipeline(source, warehouse=warehouse, checks_dir=str(checks))
