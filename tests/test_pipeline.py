@@ -237,3 +237,13 @@ def test_runs_on_prefects_temporary_server_send_no_heartbeats(monkeypatch):
     with temporary_settings(updates={"api.url": "http://127.0.0.1:4200/api", "flows.heartbeat_frequency": 180}):
         pipeline.run_in_process()
     assert seen == [None, 180]
+
+
+def test_one_core_parses_every_batch_in_process(sample_warehouse, run_pipeline, tmp_path, monkeypatch):
+    _, one_batch = sample_warehouse
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    record, one_core = run_pipeline(SAMPLE, warehouse=tmp_path / "one-core", batch_size=20)
+    assert record["files_read"] == 245
+    for table in PUBLISHED_TABLES:
+        if table not in HISTORY_TABLES:
+            assert table_rows(one_core, table, RUN_COLUMNS) == table_rows(one_batch, table, RUN_COLUMNS), table
