@@ -84,8 +84,7 @@ def _read_and_parse(rows: list[dict], max_file_size: int) -> tuple[list, list[di
         found, problem = item.found, item.found.problem
         if problem is None:
             try:
-                with open(os.path.join(found.source, found.path), "rb") as file:
-                    data = file.read(max_file_size + 1)  # never more, even if it grew since the scan
+                data = _read_at_most(os.path.join(found.source, found.path), found.size_bytes, max_file_size + 1)
             except OSError as error:
                 problem = f"file could not be read: {error.strerror}"
             else:
@@ -100,3 +99,14 @@ def _read_and_parse(rows: list[dict], max_file_size: int) -> tuple[list, list[di
         else:
             parsed.append(parse_file(found.as_source_file(), data, data_hash))
     return parsed, touched
+
+
+def _read_at_most(path: str, expected_size: int, limit: int) -> bytes:
+    """A file's bytes, never more than `limit` even if it grew since the scan. Asking for
+    the size the scan saw first: a read of `limit` bytes would allocate that much for
+    every file, which costs more than reading a small one."""
+    with open(path, "rb") as file:
+        data = file.read(expected_size + 1)
+        if len(data) > expected_size:  # it grew
+            data += file.read(max(limit - len(data), 0))
+    return data

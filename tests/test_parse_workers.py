@@ -80,3 +80,46 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
         assert not parse_then_ask(pool)
     written = {path.parent.name for path in tmp_path.glob("*/*/*.parquet")}
     assert {"files", "article_versions", "version_images", "version_topics", "version_relations"} <= written
+
+
+def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tuple[dict, dict | None]:
+    """Scan a one-article folder, apply `change` to the file, then parse the batch;
+    returns the file's staging row and its own version's row (None if it has none)."""
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "source"
+    source.mkdir()
+    article = source / "article.md"
+    article.write_text("---\nwebUrl: https://example.com/a\ntitle: Short\n---\nBody.\n", encoding="utf-8")
+    batch = next(plan_files(find_files(source, ("md",), max_file_size), None, False).batches(10))
+    change(article)
+    parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)
+    files = pq.read_table(tmp_path / "staging" / "files").to_pylist()
+    versions = pq.read_table(tmp_path / "staging" / "article_versions").to_pylist()
+    return files[0], versions[0] if versions else None
+
+
+def test_a_file_that_grew_after_the_scan_is_read_whole(tmp_path):
+    longer_title = "A title " * 500
+
+    def grow(article):
+        article.write_text(f"---\nwebUrl: https://example.com/a\ntitle: {longer_title}\n---\nBody.\n", encoding="utf-8")
+
+    file, version = parse_after_the_scan(tmp_path, grow)
+    assert file["reason"] is None and version["title"] == longer_title.strip() and version["body"] == "Body."
+
+
+def test_a_file_that_grew_over_the_limit_after_the_scan_is_rejected(tmp_path):
+    def grow(article):
+        article.write_text(f"---\nwebUrl: https://example.com/a\n---\n{'x' * 5000}\n", encoding="utf-8")
+
+    file, version = parse_after_the_scan(tmp_path, grow, max_file_size=1000)
+    assert file["reason"] == "file grew over the 1000 bytes limit while being read" and version is None
+
+
+def test_a_file_that_shrank_after_the_scan_is_read_as_it_is_now(tmp_path):
+    def shrink(article):
+        article.write_text("---\nwebUrl: https://example.com/b\n---\n", encoding="utf-8")
+
+    file, version = parse_after_the_scan(tmp_path, shrink)
+    assert file["reason"] is None and version["url"] == "https://example.com/b" and version["body"] is None
