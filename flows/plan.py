@@ -32,8 +32,10 @@ class Plan:
     deleted_ids: list[str]
 
     def batches(self, size: int) -> Iterator[list[dict]]:
-        """The files to read, `size` at a time, as rows for parse workers."""
-        for start in range(0, self.to_read.num_rows, size):
+        """The files to read, `size` at a time, as rows for parse workers; one empty batch
+        when there is nothing to read, since every run's load reads the staging Parquet
+        its batches write (empty tables included)."""
+        for start in range(0, max(self.to_read.num_rows, 1), size):
             yield self.to_read.slice(start, size).to_pylist()
 
 
