@@ -77,13 +77,14 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
     total = plan.to_read.num_rows
     batches = plan.batches(batch_size)
     workers = min(os.cpu_count() or 1, -(-total // batch_size))
-    touched, in_flight, numbers = [], {}, itertools.count()
+    touched = []
     if workers <= 1:  # one core or one batch: a worker process would cost more than it saves
         with file_progress(total) as advance:
             for number, batch in enumerate(batches):
                 touched.extend(parse_worker.parse_batch(batch, staging_dir, number, max_file_size))
                 advance(len(batch))
         return touched
+    in_flight, numbers = {}, itertools.count()
     with parse_pool(workers) as pool, file_progress(total) as advance:
 
         def submit_next() -> None:
