@@ -29,7 +29,7 @@ from . import parse_worker, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
-from .plan import Plan, plan_files
+from .plan import SavedPlan, plan_files
 from .progress import file_progress
 from .runlock import RunLock
 from .scan import FOUND_SCHEMA, find_files
@@ -56,25 +56,36 @@ def retry_on_transient_io_errors(task, task_run, state) -> bool:
 
 @task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 def plan_run(
-    sources: list[str], extensions: list[str], max_file_size: int, warehouse: str, lock_timeout: float, full_refresh: bool
-) -> tuple[Plan, str | None]:
+    sources: list[str],
+    extensions: list[str],
+    max_file_size: int,
+    warehouse: str,
+    lock_timeout: float,
+    full_refresh: bool,
+    plan_file: str,
+) -> tuple[SavedPlan, str | None]:
     """Scan the sources and compare them with what the warehouse holds: which files to
-    read, which are gone, and the warehouse's last committed run."""
+    read (saved to `plan_file`), which are gone, and the warehouse's last committed run."""
     scans = [find_files(Path(source), tuple(extensions), max_file_size) for source in sources]
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
     with wh.known_state(Path(warehouse), lock_timeout) as (known, last_run_id):
-        return plan_files(found, known, full_refresh), last_run_id
+        plan = plan_files(found, known, full_refresh).save(Path(plan_file))
+    # The scan's Arrow memory, free now, would stay in pyarrow's pool through the parse and
+    # the load (tens of MB per 100,000 files); it goes back to the system before DuckDB's turn.
+    del scans, found
+    pa.default_memory_pool().release_unused()
+    return plan, last_run_id
 
 
 @task(cache_policy=NO_CACHE)
-def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
+def parse_files(plan: SavedPlan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
     """Parse the plan's files in batches on every core; return the files found only touched.
 
     Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
     share one core), two per worker at a time: enough to keep them busy, and memory stays
     bounded however many files there are."""
-    total = plan.to_read.num_rows
+    total = plan.to_read_count
     batches = plan.batches(batch_size)
     workers = min(os.cpu_count() or 1, -(-total // batch_size))
     touched = []
@@ -176,23 +187,26 @@ def matterhouse_run(
         try:
             clock = time.perf_counter()
             extensions = extensions or list(DEFAULT_EXTENSIONS)
-            plan, last_run_id = plan_run(sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh)
+            work_dir.mkdir()
+            plan, last_run_id = plan_run(
+                sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh, str(work_dir / "plan.parquet")
+            )
             scan_seconds = time.perf_counter() - clock
             logger.info(
                 "%d files in %d sources: %d to read, %d unchanged, %d deleted",
                 plan.seen,
                 len(sources),
-                plan.to_read.num_rows,
+                plan.to_read_count,
                 plan.unchanged,
                 len(plan.deleted_ids),
             )
 
             clock = time.perf_counter()
-            # quote(): Prefect would otherwise walk every item of a task's arguments
-            # looking for futures, about 12 s per 100,000 files.
+            # quote(): Prefect would otherwise walk every item of a task's arguments looking
+            # for futures (about 12 s per 100,000 files, here the deleted files' ids).
             touched = parse_files(quote(plan), str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
-            logger.info("read %d files in %.1f s (%d only touched)", plan.to_read.num_rows, parse_seconds, len(touched))
+            logger.info("read %d files in %.1f s (%d only touched)", plan.to_read_count, parse_seconds, len(touched))
             checkpoint("parse")
 
             current = snapshots.current_snapshot(home)
@@ -202,7 +216,7 @@ def matterhouse_run(
                     "started_at": started_at,
                     "sources": [str(source) for source in sources],
                     "files_seen": plan.seen,
-                    "files_read": plan.to_read.num_rows,
+                    "files_read": plan.to_read_count,
                     "scan_seconds": scan_seconds,
                     "parse_seconds": parse_seconds,
                 },

@@ -50,11 +50,12 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
         "from flows.parse_worker import parse_batch\n"
         "from flows.scan import find_files\n"
         "from flows.plan import plan_files\n"
-        "plan = plan_files(find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000), None, False)\n"
+        "found = find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000)\n"
+        "plan = plan_files(found, None, False).save(Path(sys.argv[2], 'plan.parquet'))\n"
         "gc.collect()\n"
         "gc.disable()\n"
         "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
-        "print(plan.to_read.num_rows, gc.collect())\n"
+        "print(plan.to_read_count, gc.collect())\n"
     )
     output = subprocess.run(
         [sys.executable, "-c", program, str(ROOT / "tests" / "cases"), str(tmp_path)], capture_output=True, text=True, check=True
@@ -67,7 +68,7 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     """pyarrow would import pandas (a test dependency, so installed here) on a worker's
     first batch; the pool's workers never do, and their batches still come out whole."""
     plan = plan_files(find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000), None, False)
-    batch = next(plan.batches(10_000))
+    batch = next(plan.save(tmp_path / "plan.parquet").batches(10_000))
 
     def parse_then_ask(pool) -> bool:
         with _bare_main_module():
@@ -91,7 +92,8 @@ def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tu
     source.mkdir()
     article = source / "article.md"
     article.write_text("---\nwebUrl: https://example.com/a\ntitle: Short\n---\nBody.\n", encoding="utf-8")
-    batch = next(plan_files(find_files(source, ("md",), max_file_size), None, False).batches(10))
+    plan = plan_files(find_files(source, ("md",), max_file_size), None, False).save(tmp_path / "plan.parquet")
+    batch = next(plan.batches(10))
     change(article)
     parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)
     files = pq.read_table(tmp_path / "staging" / "files").to_pylist()

@@ -80,10 +80,16 @@ def test_a_first_run_reads_everything():
     assert plan.deleted_ids == []
 
 
-def test_batches_cover_every_file_once_as_worker_items(known):
-    plan = plan_files(scan(FOUND), None, full_refresh=False)
+def test_batches_cover_every_file_once_as_worker_items(known, tmp_path):
+    plan = plan_files(scan(FOUND), None, full_refresh=False).save(tmp_path / "plan.parquet")
+    assert (plan.seen, plan.to_read_count, plan.unchanged, plan.deleted_ids) == (5, 5, 0, [])
     batches = list(plan.batches(2))
     assert [len(batch) for batch in batches] == [2, 2, 1]
     items = [to_read_item(row) for batch in batches for row in batch]
     assert items[4].found == FoundFile("/src", "link.md", 10, 1_000, "broken")
     assert items[4].previous_hash is None
+
+
+def test_a_plan_with_nothing_to_read_gives_one_empty_batch(tmp_path):
+    plan = plan_files(scan([]), None, full_refresh=False).save(tmp_path / "plan.parquet")
+    assert list(plan.batches(2)) == [[]]
