@@ -203,7 +203,7 @@ def matterhouse_run(
 
             clock = time.perf_counter()
             # quote(): Prefect would otherwise walk every item of a task's arguments looking
-            # for futures (about 12 s per 100,000 files, here the deleted files' ids).
+            # for futures; a plan can list many deleted files (the walk took 12 s per 100,000).
             touched = parse_files(quote(plan), str(work_dir / "staging"), batch_size, max_file_size)
             parse_seconds = time.perf_counter() - clock
             logger.info("read %d files in %.1f s (%d only touched)", plan.to_read_count, parse_seconds, len(touched))
