@@ -38,7 +38,7 @@ class _PandasLeftOut(importlib.abc.MetaPathFinder):
 
 
 def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
-    """Read and parse a batch of files (rows of SavedPlan.batches) and write their staging rows,
+    """Read and parse a batch of files (rows of Plan.batches) and write their staging rows,
     one Parquet file per table. Returns the files whose bytes had not changed (only their
     mtime or size)."""
     with _cyclic_gc_paused():
@@ -59,7 +59,7 @@ class ToRead:
 
 
 def to_read_item(row: dict) -> ToRead:
-    """A row of SavedPlan.batches as the worker uses it."""
+    """A row of Plan.batches as the worker uses it."""
     previous_hash = row.pop("previous_hash")
     return ToRead(FoundFile(**row), previous_hash)
 

@@ -29,7 +29,7 @@ from . import parse_worker, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
-from .plan import SavedPlan, plan_files
+from .plan import Plan, plan_files
 from .progress import file_progress
 from .runlock import RunLock
 from .scan import FOUND_SCHEMA, find_files
@@ -62,15 +62,15 @@ def plan_run(
     warehouse: str,
     lock_timeout: float,
     full_refresh: bool,
-    plan_file: str,
-) -> tuple[SavedPlan, str | None]:
+    to_read_file: str,
+) -> tuple[Plan, str | None]:
     """Scan the sources and compare them with what the warehouse holds: which files to
-    read (saved to `plan_file`), which are gone, and the warehouse's last committed run."""
+    read (written to `to_read_file`), which are gone, and the warehouse's last committed run."""
     scans = [find_files(Path(source), tuple(extensions), max_file_size) for source in sources]
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
     with wh.known_state(Path(warehouse), lock_timeout) as (known, last_run_id):
-        plan = plan_files(found, known, full_refresh).save(Path(plan_file))
+        plan = plan_files(found, known, full_refresh, Path(to_read_file))
     # The scan's Arrow memory, free now, would stay in pyarrow's pool through the parse and
     # the load (tens of MB per 100,000 files); it goes back to the system before DuckDB's turn.
     del scans, found
@@ -79,7 +79,7 @@ def plan_run(
 
 
 @task(cache_policy=NO_CACHE)
-def parse_files(plan: SavedPlan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
+def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
     """Parse the plan's files in batches on every core; return the files found only touched.
 
     Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
@@ -189,7 +189,7 @@ def matterhouse_run(
             extensions = extensions or list(DEFAULT_EXTENSIONS)
             work_dir.mkdir()
             plan, last_run_id = plan_run(
-                sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh, str(work_dir / "plan.parquet")
+                sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh, str(work_dir / "to-read.parquet")
             )
             scan_seconds = time.perf_counter() - clock
             logger.info(

@@ -24,34 +24,21 @@ from .scan import FOUND_SCHEMA
 from .warehouse import sql
 
 TO_READ_SCHEMA = FOUND_SCHEMA.append(pa.field("previous_hash", pa.string()))
-# Rows per row group of a saved plan: what a worker batch reads decodes a group, not the file.
-SAVED_ROW_GROUP = 50_000
+# Rows per row group of the files to read: a worker batch decodes a group, not the file.
+TO_READ_ROW_GROUP = 50_000
 
 
 @dataclass(frozen=True)
 class Plan:
-    seen: int
-    to_read: pa.Table  # TO_READ_SCHEMA, in scan order
-    unchanged: int
-    deleted_ids: list[str]
-
-    def save(self, path: Path) -> "SavedPlan":
-        """This plan with its files to read in a Parquet file at `path` instead of memory."""
-        pq.write_table(self.to_read, path, row_group_size=SAVED_ROW_GROUP)
-        return SavedPlan(self.seen, self.to_read.num_rows, self.unchanged, self.deleted_ids, path)
-
-
-@dataclass(frozen=True)
-class SavedPlan:
-    """A plan whose files to read wait in a Parquet file of the run's work folder. Prefect
-    keeps every task's result until the flow ends, and a million files to read are 80 MB
-    of Arrow that the load would otherwise carry beside DuckDB."""
+    """What a run reads and forgets. The files to read wait in a Parquet file of the run's
+    work folder, not in memory: Prefect keeps every task's result until the flow ends, and
+    a million files to read are 80 MB of Arrow that the load would carry beside DuckDB."""
 
     seen: int
     to_read_count: int
     unchanged: int
     deleted_ids: list[str]
-    to_read_file: Path
+    to_read_file: Path  # TO_READ_SCHEMA, in scan order
 
     def batches(self, size: int) -> Iterator[list[dict]]:
         """The files to read, `size` at a time, as rows for parse workers; one empty batch
@@ -65,17 +52,19 @@ class SavedPlan:
                 yield batch.to_pylist()
 
 
-def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection | None, full_refresh: bool) -> Plan:
+def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection | None, full_refresh: bool, to_read_file: Path) -> Plan:
     """Compare the scan (FOUND_SCHEMA, in scan order) with `known`, a connection to the
-    warehouse whose staging.files lists what earlier runs recorded (None: no warehouse yet)."""
+    warehouse whose staging.files lists what earlier runs recorded (None: no warehouse yet);
+    the files to read are written to `to_read_file`."""
     if known is None:
-        to_read = found.append_column("previous_hash", pa.nulls(found.num_rows, pa.string()))
-        return Plan(found.num_rows, to_read, 0, [])
-    scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
-    known.register("scan", scan)
-    try:
-        to_read = known.sql(sql("state/files_to_read"), params={"full_refresh": full_refresh}).to_arrow_table()
-        deleted_ids = [source_file_id for (source_file_id,) in known.execute(sql("state/deleted_files")).fetchall()]
-    finally:
-        known.unregister("scan")
-    return Plan(found.num_rows, to_read.cast(TO_READ_SCHEMA), found.num_rows - to_read.num_rows, deleted_ids)
+        to_read, deleted_ids = found.append_column("previous_hash", pa.nulls(found.num_rows, pa.string())), []
+    else:
+        scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
+        known.register("scan", scan)
+        try:
+            to_read = known.sql(sql("state/files_to_read"), params={"full_refresh": full_refresh}).to_arrow_table()
+            deleted_ids = [source_file_id for (source_file_id,) in known.execute(sql("state/deleted_files")).fetchall()]
+        finally:
+            known.unregister("scan")
+    pq.write_table(to_read.cast(TO_READ_SCHEMA), to_read_file, row_group_size=TO_READ_ROW_GROUP)
+    return Plan(found.num_rows, to_read.num_rows, found.num_rows - to_read.num_rows, deleted_ids, to_read_file)

@@ -51,7 +51,7 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
         "from flows.scan import find_files\n"
         "from flows.plan import plan_files\n"
         "found = find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000)\n"
-        "plan = plan_files(found, None, False).save(Path(sys.argv[2], 'plan.parquet'))\n"
+        "plan = plan_files(found, None, False, Path(sys.argv[2], 'to-read.parquet'))\n"
         "gc.collect()\n"
         "gc.disable()\n"
         "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
@@ -67,8 +67,8 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
 def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     """pyarrow would import pandas (a test dependency, so installed here) on a worker's
     first batch; the pool's workers never do, and their batches still come out whole."""
-    plan = plan_files(find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000), None, False)
-    batch = next(plan.save(tmp_path / "plan.parquet").batches(10_000))
+    found = find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000)
+    batch = next(plan_files(found, None, False, tmp_path / "to-read.parquet").batches(10_000))
 
     def parse_then_ask(pool) -> bool:
         with _bare_main_module():
@@ -92,7 +92,7 @@ def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tu
     source.mkdir()
     article = source / "article.md"
     article.write_text("---\nwebUrl: https://example.com/a\ntitle: Short\n---\nBody.\n", encoding="utf-8")
-    plan = plan_files(find_files(source, ("md",), max_file_size), None, False).save(tmp_path / "plan.parquet")
+    plan = plan_files(find_files(source, ("md",), max_file_size), None, False, tmp_path / "to-read.parquet")
     batch = next(plan.batches(10))
     change(article)
     parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from flows.parse_worker import to_read_item
@@ -49,16 +50,25 @@ def known():
     connection.close()
 
 
+@pytest.fixture
+def to_read_file(tmp_path):
+    return tmp_path / "to-read.parquet"
+
+
 def scan(rows) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=FOUND_SCHEMA)
 
 
+def rows_to_read(plan) -> list[dict]:
+    return pq.read_table(plan.to_read_file).to_pylist()
+
+
 def to_read(plan) -> list[tuple]:
-    return [(row["path"], row["modified_us"], row["problem"], row["previous_hash"]) for row in plan.to_read.to_pylist()]
+    return [(row["path"], row["modified_us"], row["problem"], row["previous_hash"]) for row in rows_to_read(plan)]
 
 
-def test_only_new_changed_and_problem_files_are_read_in_scan_order(known):
-    plan = plan_files(scan(FOUND), known, full_refresh=False)
+def test_only_new_changed_and_problem_files_are_read_in_scan_order(known, to_read_file):
+    plan = plan_files(scan(FOUND), known, False, to_read_file)
     assert to_read(plan) == [
         ("touched.md", 2_000, None, "hash-touched"),
         ("too-big.md", 1_000, None, None),  # rejected unread last time: judged again
@@ -68,20 +78,20 @@ def test_only_new_changed_and_problem_files_are_read_in_scan_order(known):
     assert (plan.seen, plan.unchanged, plan.deleted_ids) == (5, 1, ["id-gone"])
 
 
-def test_a_full_refresh_reads_everything_without_hashes(known):
-    plan = plan_files(scan(FOUND), known, full_refresh=True)
+def test_a_full_refresh_reads_everything_without_hashes(known, to_read_file):
+    plan = plan_files(scan(FOUND), known, True, to_read_file)
     assert to_read(plan) == [(row["path"], row["modified_us"], row["problem"], None) for row in FOUND]
     assert (plan.unchanged, plan.deleted_ids) == (0, ["id-gone"])
 
 
-def test_a_first_run_reads_everything():
-    plan = plan_files(scan(FOUND), None, full_refresh=False)
-    assert [row["previous_hash"] for row in plan.to_read.to_pylist()] == [None] * 5
+def test_a_first_run_reads_everything(to_read_file):
+    plan = plan_files(scan(FOUND), None, False, to_read_file)
+    assert [row["previous_hash"] for row in rows_to_read(plan)] == [None] * 5
     assert plan.deleted_ids == []
 
 
-def test_batches_cover_every_file_once_as_worker_items(known, tmp_path):
-    plan = plan_files(scan(FOUND), None, full_refresh=False).save(tmp_path / "plan.parquet")
+def test_batches_cover_every_file_once_as_worker_items(known, to_read_file):
+    plan = plan_files(scan(FOUND), None, False, to_read_file)
     assert (plan.seen, plan.to_read_count, plan.unchanged, plan.deleted_ids) == (5, 5, 0, [])
     batches = list(plan.batches(2))
     assert [len(batch) for batch in batches] == [2, 2, 1]
@@ -90,6 +100,6 @@ def test_batches_cover_every_file_once_as_worker_items(known, tmp_path):
     assert items[4].previous_hash is None
 
 
-def test_a_plan_with_nothing_to_read_gives_one_empty_batch(tmp_path):
-    plan = plan_files(scan([]), None, full_refresh=False).save(tmp_path / "plan.parquet")
+def test_a_plan_with_nothing_to_read_gives_one_empty_batch(to_read_file):
+    plan = plan_files(scan([]), None, False, to_read_file)
     assert list(plan.batches(2)) == [[]]
