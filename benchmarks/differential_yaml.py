@@ -16,10 +16,9 @@ import sys
 from pathlib import Path
 
 import yaml
-
-from transforms import frontmatter
-from transforms.errors import RejectedFile
-from transforms.yaml_loader import MAX_DEPTH, TOO_DEEP, FrontMatterLoader, load_mapping, nesting_depth
+from matterhouse.transforms import frontmatter
+from matterhouse.transforms.errors import RejectedFile
+from matterhouse.transforms.yaml_loader import MAX_DEPTH, TOO_DEEP, FrontMatterLoader, load_mapping, nesting_depth
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SHOWN_DIFFERENCES = 5

@@ -7,19 +7,17 @@ For each corpus size it reports:
 - baseline: one process of its own reading every file and parsing its front matter with
   yaml.CSafeLoader, nothing else (the floor a pure-Python loader cannot beat); it runs
   before and after the full load and the mean counts, since the machine's speed drifts;
-- full load: the matterhouse flow run in this process, as `matterhouse run` runs it, into an empty warehouse,
-  wall-clock seconds and files/s;
+- full load: matterhouse.run() in this process (the library's steps, as `matterhouse run`
+  runs them without a Prefect API), into an empty warehouse, wall-clock seconds and files/s;
 - ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
-- peak RSS: the largest sum of resident memory over this process tree (the Prefect
-  server included) during the full load;
-- rerun: the same flow again with nothing changed, and its ratios to the full load and
+- peak RSS: the largest sum of resident memory over this process tree (the parse
+  workers included) during the full load;
+- rerun: the same run again with nothing changed, and its ratios to the full load and
   to the baseline;
 - stages: the full load's scan / parse / load / export seconds, as the run recorded them.
 With --memory-only, only the full load runs (no baseline, no rerun): for corpora whose
 baseline would take many minutes and whose question is memory.
-Prefect's temporary server is started once, by a warm-up run on an empty folder, so
-that its start-up (a few seconds, paid once per process, or never when a Prefect
-server is running) is not counted against either run.
+`benchmarks/cli_startup.py` measures the command's own start-up, which this leaves out.
 Corpora are generated with generate_corpus.py (seed 7) and reused when present.
 """
 
@@ -115,13 +113,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/matterhouse-bench"))
     parser.add_argument("--memory-only", action="store_true", help="full load only: seconds, files/s, peak RSS")
     args = parser.parse_args()
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
-    from flows.pipeline import run_in_process
-
-    empty, warm_up = args.work / "empty", args.work / "warehouse-warm-up"
-    empty.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(warm_up, ignore_errors=True)
-    run_in_process(sources=[str(empty)], warehouse=str(warm_up))
     print(
         "| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s "
         "| rerun / full load | rerun / baseline | stages s |"
@@ -133,19 +124,25 @@ def main() -> None:
         shutil.rmtree(warehouse, ignore_errors=True)
         options = {"sources": [str(corpus)], "warehouse": str(warehouse)}
         if args.memory_only:
-            full, peak, record = timed_run(run_in_process, **options)
+            full, peak, record = timed_run(load, **options)
             memory = f"{peak / 2**20:,.0f}"
             print(f"| {files:,} | {full:.1f} | {files / full:,.0f} | | | {memory} | | | | {stage_seconds(record)} |", flush=True)
             continue
         baseline_before = baseline_seconds(corpus)
-        full, peak, record = timed_run(run_in_process, **options)
+        full, peak, record = timed_run(load, **options)
         baseline = (baseline_before + baseline_seconds(corpus)) / 2
-        rerun, _, _ = timed_run(run_in_process, **options)
+        rerun, _, _ = timed_run(load, **options)
         print(
             f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
             f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.3f} | {rerun / baseline:.3f} | {stage_seconds(record)} |",
             flush=True,
         )
+
+
+def load(sources: list[str], warehouse: str) -> dict:
+    import matterhouse
+
+    return matterhouse.run(sources, warehouse).record
 
 
 def stage_seconds(record: dict) -> str:

@@ -1,21 +1,15 @@
-"""The matterhouse run: scan the sources, parse what changed in batches, load DuckDB in one
-transaction, then publish the Parquet snapshot."""
+"""The matterhouse run as a Prefect flow: the unit of scheduled, served and deployed runs.
 
-import itertools
-import multiprocessing
-import os
-import shutil
-import sys
-import time
-import types
+A thin adapter: the flow hands the library's `execute_run` a `Steps` whose steps are
+Prefect tasks calling the same library functions, so the flow and a direct run give the
+same tables. The tasks that touch the outside world retry on transient I/O errors.
+"""
+
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
+from matterhouse.transforms.errors import MatterhouseError
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -23,21 +17,15 @@ from prefect.runtime import flow_run
 from prefect.settings import get_current_settings, temporary_settings
 from prefect.utilities.annotations import quote
 
-from transforms.errors import MatterhouseError
+from matterhouse import settings
+from matterhouse.api import SUMMARY_TABLES
+from matterhouse.load import RunLoad
+from matterhouse.plan import Plan
+from matterhouse.settings import RunOptions
+from matterhouse.steps import Steps, execute_run, load_warehouse, parse_files, plan_run, publish_parquet
 
-from . import parse_worker, snapshots
-from . import warehouse as wh
-from .failpoints import checkpoint
-from .load import ChecksFailed, RunLoad, load_run
-from .plan import Plan, plan_files
-from .progress import file_progress
-from .runlock import RunLock
-from .scan import FOUND_SCHEMA, find_files
-from .settings import DEFAULT_BATCH_SIZE, DEFAULT_EXTENSIONS, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_FILE_SIZE
-
-WORK_DIR_PREFIX = ".run-"
 ARTIFACT_KEY = "matterhouse-run"
-IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8]}
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8], "cache_policy": NO_CACHE}
 
 
 def retry_on_transient_io_errors(task, task_run, state) -> bool:
@@ -54,108 +42,32 @@ def retry_on_transient_io_errors(task, task_run, state) -> bool:
     return False
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
-def plan_run(
-    sources: list[str],
-    extensions: list[str],
-    max_file_size: int,
-    warehouse: str,
-    lock_timeout: float,
-    full_refresh: bool,
-    to_read_file: str,
-) -> tuple[Plan, str | None]:
-    """Scan the sources and compare them with what the warehouse holds: which files to
-    read (written to `to_read_file`), which are gone, and the warehouse's last committed run."""
-    scans = [find_files(Path(source), tuple(extensions), max_file_size) for source in sources]
-    found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
-    checkpoint("scan")
-    with wh.known_state(Path(warehouse), lock_timeout) as (known, last_run_id):
-        plan = plan_files(found, known, full_refresh, Path(to_read_file))
-    # The scan's Arrow memory, free now, would stay in pyarrow's pool through the parse and
-    # the load (tens of MB per 100,000 files); it goes back to the system before DuckDB's turn.
-    del scans, found
-    pa.default_memory_pool().release_unused()
-    return plan, last_run_id
+plan_task = task(plan_run, name="plan", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+parse_task = task(parse_files, name="parse", cache_policy=NO_CACHE)
+load_task = task(load_warehouse, name="load", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+publish_task = task(publish_parquet, name="publish", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 
 
-@task(cache_policy=NO_CACHE)
-def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
-    """Parse the plan's files in batches on every core; return the files found only touched.
+class PrefectSteps(Steps):
+    """Each step a Prefect task run, logged to the flow run's log.
 
-    Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
-    share one core), two per worker at a time: enough to keep them busy, and memory stays
-    bounded however many files there are."""
-    total = plan.to_read_count
-    batches = plan.batches(batch_size)
-    workers = min(os.cpu_count() or 1, -(-total // batch_size))
-    touched = []
-    if workers <= 1:  # one core or one batch: a worker process would cost more than it saves
-        with file_progress(total) as advance:
-            for number, batch in enumerate(batches):
-                touched.extend(parse_worker.parse_batch(batch, staging_dir, number, max_file_size))
-                advance(len(batch))
-        return touched
-    in_flight, numbers = {}, itertools.count()
-    with parse_pool(workers) as pool, file_progress(total) as advance:
+    quote(): Prefect would otherwise walk every item of a task's arguments looking for
+    futures; a plan can list many deleted files (the walk took 12 s per 100,000)."""
 
-        def submit_next() -> None:
-            batch = next(batches, None)
-            if batch is not None:
-                future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size)
-                in_flight[future] = len(batch)
+    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+        return plan_task(options, to_read_file)
 
-        with _bare_main_module():  # the pool starts its workers on the first submits
-            for _ in range(2 * workers):
-                submit_next()
-        while in_flight:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                touched.extend(future.result())
-                advance(in_flight.pop(future))
-                submit_next()
-    return touched
+    def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
+        return parse_task(quote(plan), str(staging_dir), options.batch_size, options.max_file_size)
 
+    def load(self, options: RunOptions, load: RunLoad) -> dict:
+        return load_task(options, quote(load))
 
-def parse_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for parse_worker.parse_batch: spawned, since forking would copy the
-    flow's threads, and started by parse_worker.start_worker."""
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=parse_worker.start_worker
-    )
+    def publish(self, warehouse: Path, snapshot: Path) -> None:
+        publish_task(warehouse, snapshot)
 
-
-@contextmanager
-def _bare_main_module():
-    """Spawned workers import the parent's main module before any work: the CLI script,
-    pytest or Prefect's engine, each of which imports Prefect (about 2 s and 150 MB per
-    worker, for nothing: parse_batch needs only the transforms). Under a bare __main__,
-    multiprocessing has no main module to hand them."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is None:
-            del sys.modules["__main__"]
-        else:
-            sys.modules["__main__"] = main
-
-
-@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
-def load_warehouse(warehouse: str, load: RunLoad, lock_timeout: float) -> dict:
-    """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
-    connection = wh.connect(Path(warehouse), lock_timeout=lock_timeout)
-    try:
-        return load_run(connection, load)
-    finally:
-        connection.close()
-
-
-@task(cache_policy=NO_CACHE, retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
-def publish_parquet(warehouse: str, snapshot: str) -> None:
-    """Complete the run's Parquet snapshot with links to unchanged tables and publish it."""
-    snapshots.link_unchanged_tables(Path(warehouse), Path(snapshot), wh.PUBLISHED_TABLES)
-    snapshots.publish(Path(warehouse), Path(snapshot))
+    def log(self, message: str) -> None:
+        get_run_logger().info(message)
 
 
 @flow(name="matterhouse-run", log_prints=False)
@@ -163,110 +75,56 @@ def matterhouse_run(
     sources: list[str],
     warehouse: str,
     extensions: list[str] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    batch_size: int = settings.DEFAULT_BATCH_SIZE,
+    max_file_size: int = settings.DEFAULT_MAX_FILE_SIZE,
     checks_dir: str | None = None,
     full_refresh: bool = False,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: float = settings.DEFAULT_LOCK_TIMEOUT,
 ) -> dict:
     """Load the front-matter files under `sources` into the warehouse folder `warehouse`,
     reading only files that are new or changed since the last run (all with `full_refresh`).
 
     `checks_dir` adds the user's own data checks (SQL files returning offending rows) to
-    the built-in ones under sql/checks/; `lock_timeout` is how long to wait for another
-    process to release the DuckDB file."""
-    logger = get_run_logger()
-    run_id = str(flow_run.get_id() or uuid.uuid4())
-    started_at = datetime.now(timezone.utc)
-    home = Path(warehouse)
-    with RunLock(home):
-        _remove_leftovers(home)
-        work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
-        snapshot = snapshots.snapshot_dir(home, run_id)
-        published = False
-        try:
-            clock = time.perf_counter()
-            extensions = extensions or list(DEFAULT_EXTENSIONS)
-            work_dir.mkdir()
-            plan, last_run_id = plan_run(
-                sources, extensions, max_file_size, warehouse, lock_timeout, full_refresh, str(work_dir / "to-read.parquet")
-            )
-            scan_seconds = time.perf_counter() - clock
-            logger.info(
-                "%d files in %d sources: %d to read, %d unchanged, %d deleted",
-                plan.seen,
-                len(sources),
-                plan.to_read_count,
-                plan.unchanged,
-                len(plan.deleted_ids),
-            )
-
-            clock = time.perf_counter()
-            # quote(): Prefect would otherwise walk every item of a task's arguments looking
-            # for futures; a plan can list many deleted files (the walk took 12 s per 100,000).
-            touched = parse_files(quote(plan), str(work_dir / "staging"), batch_size, max_file_size)
-            parse_seconds = time.perf_counter() - clock
-            logger.info("read %d files in %.1f s (%d only touched)", plan.to_read_count, parse_seconds, len(touched))
-            checkpoint("parse")
-
-            current = snapshots.current_snapshot(home)
-            load = RunLoad(
-                run={
-                    "run_id": run_id,
-                    "started_at": started_at,
-                    "sources": [str(source) for source in sources],
-                    "files_seen": plan.seen,
-                    "files_read": plan.to_read_count,
-                    "scan_seconds": scan_seconds,
-                    "parse_seconds": parse_seconds,
-                },
-                staging_dir=work_dir / "staging",
-                snapshot=snapshot,
-                deleted_ids=plan.deleted_ids,
-                touched=touched,
-                full_refresh=full_refresh,
-                # A run that died after its commit left the Parquet behind: catch up fully.
-                export_all=current is None or current.name != last_run_id,
-                extra_checks=Path(checks_dir) if checks_dir else None,
-            )
-            try:
-                record = load_warehouse(warehouse, quote(load), lock_timeout)
-            except ChecksFailed:
-                publish_parquet(warehouse, str(snapshot))  # the failed run's record, old data
-                published = True
-                raise
-            checkpoint("publish")
-            publish_parquet(warehouse, str(snapshot))
-            published = True
-            _report(logger, record)
-            return record
-        finally:
-            shutil.rmtree(work_dir, ignore_errors=True)
-            if not published:
-                shutil.rmtree(snapshot, ignore_errors=True)
+    the built-in ones; `lock_timeout` is how long to wait for another process to release
+    the DuckDB file."""
+    # The flow's parameters are settings.resolve's arguments, by name; a deployment's
+    # parameters are the whole configuration, so the environment does not count.
+    options = settings.resolve(**flow_run.parameters, environ={})
+    record = execute_run(options, str(flow_run.get_id() or uuid.uuid4()), PrefectSteps())
+    _report(record)
+    return record
 
 
-def run_in_process(**parameters) -> dict:
-    """Run matterhouse_run in this process, as `matterhouse run` does. On Prefect's
-    temporary server (no PREFECT_API_URL) the run sends no heartbeats: that server ends
-    with the process, so nothing could ever read them, and stopping their thread makes
-    each run wait for the thread's next one-second tick."""
-    temporary_server = get_current_settings().api.url is None
-    with temporary_settings(updates={"flows.heartbeat_frequency": None}) if temporary_server else nullcontext():
-        return matterhouse_run(**parameters)
+def flow_parameters(options: RunOptions) -> dict:
+    """The flow's typed parameters for resolved run options (what `serve` registers)."""
+    return {
+        "sources": [str(source) for source in options.sources],
+        "warehouse": str(options.warehouse),
+        "extensions": list(options.extensions),
+        "batch_size": options.batch_size,
+        "max_file_size": options.max_file_size,
+        "checks_dir": str(options.checks_dir) if options.checks_dir else None,
+        "full_refresh": options.full_refresh,
+        "lock_timeout": options.lock_timeout,
+    }
 
 
-def _report(logger, record: dict) -> None:
+def run_flow(options: RunOptions) -> dict:
+    """Run matterhouse_run in this process. On Prefect's temporary server (no API
+    configured) the run sends no heartbeats: that server ends with the process, so nothing
+    could ever read them, and stopping their thread makes each run wait for the thread's
+    next one-second tick."""
+    if get_current_settings().api.url is not None:
+        return matterhouse_run(**flow_parameters(options))
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        return matterhouse_run(**flow_parameters(options))
+
+
+def _report(record: dict) -> None:
     """A few log lines and a markdown artifact with the run's counts, for Prefect's UI."""
-    logger.info(
-        "loaded %d articles, %d providers, %d images, %d relations, %d topics; checks %d passed",
-        record["articles"],
-        record["providers"],
-        record["images"],
-        record["article_relations"],
-        record["article_topics"],
-        record["checks_passed"],
-    )
+    logger = get_run_logger()
+    rows = ", ".join(f"{record[table]:,} {table}" for table in SUMMARY_TABLES)
+    logger.info("loaded %s; checks %d passed", rows, record["checks_passed"])
     if record["files_rejected"] or record["data_warnings"]:
         logger.warning(
             "%d files rejected and %d data warnings: see the rejected_files view and the data_warnings table",
@@ -281,10 +139,7 @@ def _report(logger, record: dict) -> None:
             f"{record['files_loaded']:,} / {record['files_superseded']:,} / {record['files_rejected']:,}",
         ),
         ("data warnings", f"{record['data_warnings']:,}"),
-        *(
-            (table, f"{record[table]:,} rows")
-            for table in ("articles", "providers", "images", "article_relations", "article_topics")
-        ),
+        *((table, f"{record[table]:,} rows") for table in SUMMARY_TABLES),
         *(
             (f"{row['table_name']} changes", f"+{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}")
             for row in record["table_changes"]
@@ -301,9 +156,3 @@ def _report(logger, record: dict) -> None:
         key=ARTIFACT_KEY,
         description="Files, rows, checks and timings of a matterhouse run",
     )
-
-
-def _remove_leftovers(home: Path) -> None:
-    """Work folders of runs that died (the run lock proves none is still going)."""
-    for leftover in home.glob(f"{WORK_DIR_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)

@@ -23,15 +23,21 @@ def prefect_harness():
         yield
 
 
+def build_warehouse(*sources: Path, warehouse: Path, **options) -> dict:
+    """Run the library's steps (no Prefect) over folders into `warehouse`; return the
+    run's record. Real scan, parse workers, DuckDB file and Parquet."""
+    import matterhouse
+
+    return matterhouse.run(list(sources), warehouse, **options).record
+
+
 @pytest.fixture
-def run_pipeline(prefect_harness, tmp_path):
-    """Run the real flow over folders into a tmp_path warehouse; returns (record, warehouse)."""
-    from flows.pipeline import matterhouse_run
+def run_pipeline(tmp_path):
+    """build_warehouse into a tmp_path warehouse by default; returns (record, warehouse)."""
 
     def run(*sources: Path, warehouse: Path | None = None, **options):
         warehouse = warehouse or tmp_path / "warehouse"
-        record = matterhouse_run(sources=[str(s) for s in sources], warehouse=str(warehouse), **options)
-        return record, warehouse
+        return build_warehouse(*sources, warehouse=warehouse, **options), warehouse
 
     return run
 
@@ -51,6 +57,23 @@ def copy_case(tmp_path):
 def query(warehouse: Path, sql: str, parameters=None) -> list[tuple]:
     with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
         return connection.execute(sql, parameters).fetchall()
+
+
+def table_rows(warehouse: Path, tables, skip=("run_id",)) -> dict[str, list[tuple]]:
+    """Each table's rows, sorted, without the columns in `skip`; one connection for all."""
+    rows = {}
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
+        for table in tables:
+            columns = [
+                name
+                for (name,) in connection.execute(
+                    "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if name not in skip
+            ]
+            rows[table] = sorted(connection.execute(f"select {', '.join(columns)} from {table}").fetchall(), key=repr)
+    return rows
 
 
 def visible_entries(warehouse: Path) -> list[str]:

@@ -3,9 +3,9 @@
 import os
 from pathlib import Path
 
-from flows.warehouse import MODEL_TABLES
+from matterhouse.tables import MODEL_TABLES
 
-from .conftest import query
+from .conftest import table_rows
 
 
 def write_article(folder: Path, name: str, url: str, title: str, updated: str | None = None, related=()) -> Path:
@@ -25,19 +25,7 @@ def write_article(folder: Path, name: str, url: str, title: str, updated: str | 
 
 def data_rows(warehouse: Path) -> dict[str, list[tuple]]:
     """Every published data table's rows, without the columns that name runs."""
-    tables = {}
-    for table in MODEL_TABLES:
-        columns = [
-            name
-            for (name,) in query(
-                warehouse,
-                "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
-                [table],
-            )
-            if name != "run_id"
-        ]
-        tables[table] = sorted(query(warehouse, f"select {', '.join(columns)} from {table}"), key=repr)
-    return tables
+    return table_rows(warehouse, MODEL_TABLES)
 
 
 def set_mtime(path: Path, seconds: float) -> None:

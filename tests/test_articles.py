@@ -1,9 +1,9 @@
 import json
 from datetime import datetime, timezone
 
-from transforms.articles import SourceFile, parse_file
-from transforms.normalize import stable_id
-from transforms.tables import STAGING_SCHEMAS, to_staging_tables
+from matterhouse.transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.normalize import stable_id
+from matterhouse.transforms.tables import STAGING_SCHEMAS, to_staging_tables
 
 SOURCE = SourceFile("/data/news", "2020/a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
 

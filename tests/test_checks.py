@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.load import ChecksFailed, read_checks, run_checks
+import matterhouse.load
+from matterhouse.load import ChecksFailed, read_checks, run_checks
 
-from .conftest import CASES, query, visible_entries
+from .conftest import CASES, build_warehouse, query, visible_entries
 
 CORRUPTIONS = {
     "unique_articles": "insert into articles select * from articles limit 1",
@@ -41,11 +42,9 @@ def write_check(tmp_path, name: str, query_text: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed_database(prefect_harness, tmp_path_factory):
-    from flows.pipeline import matterhouse_run
-
+def seed_database(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("checks") / "warehouse"
-    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(warehouse))
+    build_warehouse(CASES / "seed" / "input", warehouse=warehouse)
     return warehouse / "matterhouse.duckdb"
 
 
@@ -98,7 +97,6 @@ def check_rows(warehouse, run_id: str) -> list[tuple]:
 
 
 def test_a_run_that_changed_nothing_takes_over_the_last_check_results(run_pipeline, tmp_path, monkeypatch):
-    import flows.load
 
     source = CASES / "seed" / "input"
     first, warehouse = run_pipeline(source)
@@ -107,7 +105,7 @@ def test_a_run_that_changed_nothing_takes_over_the_last_check_results(run_pipeli
         raise AssertionError("the checks ran again on unchanged data")
 
     with monkeypatch.context() as patched:
-        patched.setattr(flows.load, "run_checks", fail_if_run)
+        patched.setattr(matterhouse.load, "run_checks", fail_if_run)
         second, _ = run_pipeline(source, warehouse=warehouse)
     assert second["checks_passed"] == first["checks_passed"] == len(read_checks(None))
     assert check_rows(warehouse, second["run_id"]) == check_rows(warehouse, first["run_id"])

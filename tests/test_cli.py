@@ -7,7 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import CASES, hold_database, query, visible_entries
+
+pytestmark = pytest.mark.slow
 
 NOISE = ("Traceback", "telemetry", "Error", "error", "Warning", "WARNING", "Exception")
 
@@ -16,7 +20,7 @@ def matterhouse(*args, cwd, env_extra=None, timeout=300):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "matterhouse.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -85,7 +89,7 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
 
 
 def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):
-    from flows.cli import main
+    from matterhouse.cli import main
 
     _, warehouse = run_pipeline(CASES / "seed" / "input")
     run_pipeline(CASES / "seed" / "input", warehouse=warehouse)

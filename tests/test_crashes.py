@@ -13,6 +13,8 @@ import pytest
 from .conftest import PROJECT_ROOT, hold_database, query
 from .incremental_helpers import data_rows, write_article
 
+pytestmark = pytest.mark.slow
+
 STAGES_BEFORE_COMMIT = ("scan", "parquet-write", "load", "export")
 
 
@@ -28,7 +30,7 @@ def start_run(source, warehouse, api_url, failpoint=None, *options):
     env.update(PREFECT_API_URL=api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false")
     if failpoint:
         env["MATTERHOUSE_FAILPOINT"] = failpoint
-    command = [sys.executable, "-m", "flows.cli", "run", "--source", str(source), "--warehouse", str(warehouse), *options]
+    command = [sys.executable, "-m", "matterhouse.cli", "run", "--source", str(source), "--warehouse", str(warehouse), *options]
     # A session of its own, so that the kill takes the run's parse workers with it.
     return subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True

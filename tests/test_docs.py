@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from flows.cli import build_parser
-from flows.warehouse import PUBLISHED_TABLES
+from matterhouse.cli import build_parser
+from matterhouse.tables import PUBLISHED_TABLES
 
-from .conftest import CASES, PROJECT_ROOT, query
+from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -24,7 +24,9 @@ def documented_columns() -> dict[str, list[tuple[str, str]]]:
 
 
 def test_every_command_and_option_is_documented():
-    commands = build_parser()._subparsers._group_actions[0].choices
+    parser = build_parser()
+    assert "`matterhouse --version`" in README
+    commands = parser._subparsers._group_actions[0].choices
     assert sorted(commands) == ["query", "report", "run", "serve", "status"]
     for name, command in commands.items():
         assert f"matterhouse {name}" in README, name
@@ -35,11 +37,9 @@ def test_every_command_and_option_is_documented():
 
 
 @pytest.fixture(scope="module")
-def seed_warehouse(prefect_harness, tmp_path_factory):
-    from flows.pipeline import matterhouse_run
-
+def seed_warehouse(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("docs") / "warehouse"
-    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(warehouse))
+    build_warehouse(CASES / "seed" / "input", warehouse=warehouse)
     return warehouse
 
 
@@ -67,8 +67,20 @@ def test_the_rejected_files_view_is_documented(seed_warehouse):
 
 
 def test_docs_schema_md_matches_a_freshly_built_warehouse(seed_warehouse):
-    from flows.schema_doc import render
+    from matterhouse.schema_doc import render
 
     committed = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    assert render(seed_warehouse) == committed, "regenerate it: python -m flows.schema_doc > docs/schema.md"
+    assert render(seed_warehouse) == committed, "regenerate it: python -m matterhouse.schema_doc > docs/schema.md"
     assert committed.count("```mermaid") == 1 and "articles ||--o{ images" in committed
+
+
+def test_the_readmes_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    (example,) = re.findall(r"^## Using it from Python\n.*?```python\n(.*?)```", README, flags=re.MULTILINE | re.DOTALL)
+    monkeypatch.chdir(tmp_path)  # the example writes ./warehouse
+    namespace = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert printed.startswith("matterhouse: run succeeded in ")
+    assert namespace["result"].warehouse == tmp_path / "warehouse"
+    assert len(namespace["busiest"]) == 3 and all(count > 0 for _, count in namespace["busiest"])
+    assert str(namespace["busiest"]) in printed

@@ -1,7 +1,6 @@
 import pytest
-
-from transforms.errors import RejectedFile
-from transforms.frontmatter import decode, split
+from matterhouse.transforms.errors import RejectedFile
+from matterhouse.transforms.frontmatter import decode, split
 
 
 @pytest.mark.parametrize(

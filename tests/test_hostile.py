@@ -8,9 +8,8 @@ from datetime import datetime, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from transforms import normalize
-from transforms.articles import SourceFile, parse_file
+from matterhouse.transforms import normalize
+from matterhouse.transforms.articles import SourceFile, parse_file
 
 from .conftest import CASES, PROJECT_ROOT, query
 
@@ -21,7 +20,7 @@ BOMB = (CASES / "rejects" / "input" / "alias_bomb.md").read_bytes()
 MEASURE_BOMB = """
 import json, resource, sys, time
 from datetime import datetime, timezone
-from transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.articles import SourceFile, parse_file
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()

@@ -6,6 +6,7 @@ import shutil
 import threading
 
 import pyarrow.dataset as ds
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -184,6 +185,7 @@ operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=operations)
 def test_any_sequence_of_changes_equals_a_full_refresh(run_pipeline, tmp_path_factory, steps):

@@ -4,8 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from transforms.normalize import (
+from matterhouse.transforms.normalize import (
     _rebuild_url,
     normalize_domain,
     normalize_topic,

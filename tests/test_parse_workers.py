@@ -7,12 +7,22 @@ import types
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from flows import parse_worker
-from flows.pipeline import _bare_main_module, parse_pool
-from flows.plan import plan_files
-from flows.scan import find_files
+import duckdb
+
+from matterhouse import parse_worker
+from matterhouse.parse import _bare_main_module, parse_pool
+from matterhouse.plan import plan_files
+from matterhouse.scan import find_files
+from matterhouse.schema import ensure_schema
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def empty_warehouse() -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the warehouse's schema and nothing recorded."""
+    connection = duckdb.connect()
+    ensure_schema(connection, Path("in-memory"))
+    return connection
 
 
 # Asked of the worker with a builtin: a function of this module would import it, and Prefect.
@@ -47,11 +57,15 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
     program = (
         "import gc, sys\n"
         "from pathlib import Path\n"
-        "from flows.parse_worker import parse_batch\n"
-        "from flows.scan import find_files\n"
-        "from flows.plan import plan_files\n"
+        "from matterhouse.parse_worker import parse_batch\n"
+        "from matterhouse.scan import find_files\n"
+        "from matterhouse.plan import plan_files\n"
+        "from matterhouse.schema import ensure_schema\n"
+        "import duckdb\n"
         "found = find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000)\n"
-        "plan = plan_files(found, None, False, Path(sys.argv[2], 'to-read.parquet'))\n"
+        "empty = duckdb.connect()\n"
+        "ensure_schema(empty, Path('in-memory'))\n"
+        "plan = plan_files(found, empty, False, Path(sys.argv[2], 'to-read.parquet'))\n"
         "gc.collect()\n"
         "gc.disable()\n"
         "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
@@ -68,7 +82,7 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     """pyarrow would import pandas (a test dependency, so installed here) on a worker's
     first batch; the pool's workers never do, and their batches still come out whole."""
     found = find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000)
-    batch = next(plan_files(found, None, False, tmp_path / "to-read.parquet").batches(10_000))
+    batch = next(plan_files(found, empty_warehouse(), False, tmp_path / "to-read.parquet").batches(10_000))
 
     def parse_then_ask(pool) -> bool:
         with _bare_main_module():
@@ -92,7 +106,7 @@ def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tu
     source.mkdir()
     article = source / "article.md"
     article.write_text("---\nwebUrl: https://example.com/a\ntitle: Short\n---\nBody.\n", encoding="utf-8")
-    plan = plan_files(find_files(source, ("md",), max_file_size), None, False, tmp_path / "to-read.parquet")
+    plan = plan_files(find_files(source, ("md",), max_file_size), empty_warehouse(), False, tmp_path / "to-read.parquet")
     batch = next(plan.batches(10))
     change(article)
     parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)

@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import CASES, PROJECT_ROOT, query
 
+pytestmark = pytest.mark.slow
+
 NOISE = ("Traceback", "telemetry", "analytics", "Error flushing")
 
 
@@ -97,7 +99,7 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "matterhouse.cli",
             "serve",
             "--interval",
             "3600",

@@ -8,10 +8,9 @@ import pyarrow.parquet as pq
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from transforms.articles import SourceFile, parse_file
-from transforms.frontmatter import split
-from transforms.tables import to_staging_tables
+from matterhouse.transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.frontmatter import split
+from matterhouse.transforms.tables import to_staging_tables
 
 SOURCE = SourceFile("/src", "a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
 # NUL marks a binary file (rejected on purpose), so honest text never holds one. NEL and

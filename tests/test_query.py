@@ -5,17 +5,15 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from flows.cli import main
+from matterhouse.cli import main
 
-from .conftest import CASES
+from .conftest import CASES, build_warehouse
 
 
 @pytest.fixture(scope="module")
-def warehouse(prefect_harness, tmp_path_factory):
-    from flows.pipeline import matterhouse_run
-
+def warehouse(tmp_path_factory):
     folder = tmp_path_factory.mktemp("query") / "warehouse"
-    matterhouse_run(sources=[str(CASES / "seed" / "input")], warehouse=str(folder))
+    build_warehouse(CASES / "seed" / "input", warehouse=folder)
     return folder
 
 

@@ -6,10 +6,10 @@ import subprocess
 import pytest
 from PIL import Image
 
-from flows.cli import main
-from flows.report import PALETTE
+from matterhouse.cli import main
+from matterhouse.report import PALETTE
 
-from .conftest import PROJECT_ROOT
+from .conftest import PROJECT_ROOT, build_warehouse
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -18,13 +18,11 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def report(prefect_harness, tmp_path_factory):
-    from flows.pipeline import matterhouse_run
-
+def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     warehouse = folder / "warehouse"
     for _ in range(2):  # two runs, so that the per-run chart has a line
-        matterhouse_run(sources=[str(PROJECT_ROOT / "sample")], warehouse=str(warehouse))
+        build_warehouse(PROJECT_ROOT / "sample", warehouse=warehouse)
     output = folder / "report.html"
     assert main(["report", "--warehouse", str(warehouse), "--output", str(output)]) == 0
     return output
@@ -43,6 +41,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return tuple(int(color[index : index + 2], 16) for index in (1, 3, 5))
 
 
+@pytest.mark.slow
 def test_chromium_draws_the_charts(report, tmp_path):
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is needed: .ci/run installs it"

@@ -1,6 +1,6 @@
 import pytest
 
-from flows.settings import SAMPLE_CORPUS, ConfigurationError, describe_size, parse_size, resolve
+from matterhouse.settings import SAMPLE_CORPUS, ConfigurationError, describe_size, parse_size, resolve
 
 
 def test_flags_beat_environment_beat_defaults(tmp_path):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "differential_yaml.py"
 
@@ -22,6 +24,7 @@ def test_sample_and_test_cases_load_identically():
     assert counts["different"] == 0 and counts["loaded"] > 250 and counts["rejected"] > 0
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_with_broken_files_loads_identically(tmp_path):
     corpus = tmp_path / "corpus"
     generator = ROOT / "benchmarks" / "generate_corpus.py"

@@ -1,7 +1,6 @@
 import pytest
-
-from transforms.errors import RejectedFile
-from transforms.yaml_loader import load_mapping
+from matterhouse.transforms.errors import RejectedFile
+from matterhouse.transforms.yaml_loader import load_mapping
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,10 @@ PROVIDER_COLUMNS: dict[str, tuple[str, Callable]] = {
 # Fields with their own handling; every other field goes to the `extra` JSON.
 STRUCTURED_FIELDS = {"webUrl", "provider", "images", "topics"}
 RAW_VALUE_LIMIT = 200
+# The version of the rules in this package that turn a file into rows. Bump it with any
+# change that gives some file other rows: the warehouse records the version each file was
+# read with, and the next run reads every file read under an older one again.
+PARSE_RULES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ def _new_parsed(source_file: SourceFile, content_hash: str | None) -> ParsedFile
             "content_hash": content_hash,
             "article_id": None,
             "reason": None,
+            "parse_rules": PARSE_RULES_VERSION,
         }
     )
 

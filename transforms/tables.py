@@ -22,6 +22,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("content_hash", pa.string()),
             ("article_id", pa.string()),
             ("reason", pa.string()),
+            ("parse_rules", pa.int32()),
         ]
     ),
     "article_versions": pa.schema(

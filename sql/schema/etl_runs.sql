@@ -1,4 +1,4 @@
--- Grain: one row per run. Key: run_id (the Prefect flow run id).
+-- Grain: one row per run. Key: run_id (the Prefect flow run id, or a fresh UUID for a run outside Prefect).
 create table if not exists etl_runs (
     run_id varchar not null,
     started_at timestamptz not null,

@@ -8,5 +8,6 @@ select
     content_hash,
     article_id,
     reason,
-    {run_id} as run_id
+    {run_id} as run_id,
+    parse_rules
 from read_parquet({files})

@@ -1,3 +1,4 @@
--- Records that this run's checks passed on the data it commits (see create_last_checks.sql).
-create or replace table staging.last_checks as
-select $fingerprint::varchar as fingerprint, $run_id::varchar as run_id
+-- Records that this run's checks passed on the data it commits (see schema/last_checks.sql):
+-- the one row is replaced.
+delete from staging.last_checks;
+insert into staging.last_checks (fingerprint, run_id) values ($fingerprint, $run_id)

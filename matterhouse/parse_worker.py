@@ -5,36 +5,24 @@ process starts quickly, stays small and shares no state with the flow.
 """
 
 import gc
-import importlib.abc
 import os
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from transforms.articles import content_hash, parse_file, rejected_unread
-from transforms.tables import to_staging_tables
-
 from .failpoints import checkpoint
+from .nopandas import leave_pandas_out
 from .scan import FoundFile
 from .settings import describe_size
+from .transforms.articles import content_hash, parse_file, rejected_unread
+from .transforms.tables import to_staging_tables
 
 
 def start_worker() -> None:
-    """The worker pool's initializer. pyarrow imports pandas, when it is installed, on its
-    first conversion of Python values, only to recognise pandas objects, which workers never
-    have: about 50 MB and 0.3 s per worker. Here that import fails at once, and pyarrow
-    carries on as it does without pandas."""
-    sys.meta_path.insert(0, _PandasLeftOut())
-
-
-class _PandasLeftOut(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.partition(".")[0] == "pandas":
-            raise ModuleNotFoundError("parse workers do not import pandas", name=name)
-        return None  # any other module: the usual finders
+    """The worker pool's initializer: a worker never hands pyarrow pandas objects."""
+    leave_pandas_out()
 
 
 def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.errors import MatterhouseError
-
 from .status import open_read_only
+from .transforms.errors import MatterhouseError
 from .warehouse import fetch_dicts, sql
 
-FORMATS = ("table", "csv", "json", "parquet")
 CELL_WIDTH = 60
 
 

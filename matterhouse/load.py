@@ -1,5 +1,6 @@
 """One run's load, in a single DuckDB transaction.
 
+The warehouse's tables exist already (schema.ensure_schema, run by the plan step).
 Steps: read the run's staging Parquet; record which files were added, changed or
 deleted; replace those files' rows in the persistent staging tables; if anything
 changed, rebuild the published tables with the merge rules (sql/models/) and count the
@@ -18,22 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.errors import MatterhouseError
-from transforms.tables import STAGING_SCHEMAS
-
 from .failpoints import checkpoint
-from .warehouse import (
-    HISTORY_TABLES,
-    MODEL_TABLES,
-    PUBLISHED_TABLES,
-    RUN_RECORD_TABLES,
-    SQL_DIR,
-    VIEWS,
-    fetch_dicts,
-    run_sql,
-    sql,
-    sql_literal,
-)
+from .tables import HISTORY_TABLES, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
+from .transforms.errors import MatterhouseError
+from .warehouse import SQL_DIR, fetch_dicts, run_sql, sql, sql_literal
 
 CHECK_SAMPLE_ROWS = 5
 
@@ -71,7 +60,6 @@ def load_run(connection, load: RunLoad) -> dict:
     run_id = load.run["run_id"]
     connection.execute("begin transaction")
     try:
-        _create_tables(connection)
         changed = _stage(connection, load)
         checkpoint("load")
         if changed:
@@ -114,15 +102,6 @@ def _record_run(connection, load: RunLoad, status: str, clock: float, export_clo
     run_sql(connection, sql("runs/record_run"), **load.run, **timings, status=status)
 
 
-def _create_tables(connection) -> None:
-    connection.execute("create schema if not exists staging")
-    connection.execute(sql("state/create_last_checks"))
-    for table in PUBLISHED_TABLES:
-        connection.execute(sql(f"schema/{table}"))
-    for view in VIEWS:
-        connection.execute(sql(f"views/{view}"))
-
-
 def _stage(connection, load: RunLoad) -> bool:
     """Replace the staging rows of changed and deleted files; True when anything changed."""
     parameters = {
@@ -130,14 +109,14 @@ def _stage(connection, load: RunLoad) -> bool:
         "deleted_ids": load.deleted_ids,
         "full_refresh": load.full_refresh,
     }
-    for table in STAGING_SCHEMAS:
+    for table in STAGING_TABLES:
         files = sorted(str(path) for path in (load.staging_dir / table).glob("*.parquet"))
         staging_query = sql(f"staging/{table}", files=sql_literal(files), run_id=sql_literal(load.run["run_id"]))
         connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
-        connection.execute(sql("state/create_staging_table", table=table))
+    (reparsed,) = connection.execute(sql("state/reparsed_files")).fetchone()
     run_sql(connection, sql("runs/record_file_changes"), **parameters)
     run_sql(connection, sql("state/forgotten_files"), **parameters)
-    for table in STAGING_SCHEMAS:
+    for table in STAGING_TABLES:
         connection.execute(sql("state/forget_files", table=table))
         connection.execute(sql("state/remember_files", table=table))
     if load.touched:
@@ -149,14 +128,12 @@ def _stage(connection, load: RunLoad) -> bool:
             modified_ats=[row["modified_at"] for row in load.touched],
         )
     file_changes = run_sql(connection, "select count(*) from file_changes where run_id = $run_id", **parameters)
-    return load.full_refresh or bool(load.touched) or file_changes.fetchone()[0] > 0
+    return load.full_refresh or bool(load.touched) or reparsed > 0 or file_changes.fetchone()[0] > 0
 
 
 def _rebuild(connection, run_id: str) -> None:
     """Rebuild the published tables from staging, counting what changed in each."""
-    connection.execute(
-        "create or replace temp table table_rows (side varchar, table_name varchar, key_hash ubigint, row_hash ubigint)"
-    )
+    connection.execute(sql("runs/create_table_rows"))
     for table, key in MODEL_TABLES.items():
         run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="before")
     connection.execute(f"create or replace table staging.chosen_versions as {sql('models/chosen_versions')}")
@@ -229,7 +206,6 @@ def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
     ).to_arrow_table()
     connection.execute("rollback")
     connection.execute("begin transaction")
-    _create_tables(connection)
     connection.register("failed_run", failed_run)
     connection.register("failed_checks", failed_checks)
     connection.execute("insert into etl_runs by name select * from failed_run")

@@ -3,9 +3,6 @@
 import sys
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 # Below this many files a run takes a few seconds and a bar would only flicker.
 MIN_FILES_FOR_BAR = 5000
 
@@ -16,6 +13,9 @@ def file_progress(total: int, description: str = "Parsing files"):
     if total < MIN_FILES_FOR_BAR or not sys.stderr.isatty():
         yield lambda count: None
         return
+    from rich.console import Console  # only here: rich costs a short run more time than it saves
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task_id = progress.add_task(description, total=total)

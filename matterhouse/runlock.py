@@ -8,7 +8,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from transforms.errors import MatterhouseError
+from .transforms.errors import MatterhouseError
 
 LOCK_FILE = ".matterhouse.lock"
 

@@ -1,18 +1,22 @@
-"""The `matterhouse` command: a thin layer over the flows that turns errors into one line."""
+"""matterhouse loads folders of YAML front-matter news articles into a DuckDB warehouse
+and Parquet datasets, reading only what changed since the last run.
+
+Start with `matterhouse run` (it loads the bundled sample into ./warehouse), then
+`matterhouse query "select * from articles limit 5"`. Every command takes --help.
+"""
 
 import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
-from transforms.errors import MatterhouseError
-
-from . import settings
-from .query import FORMATS, list_tables, run_query
+from . import __version__, settings
+from .transforms.errors import MatterhouseError
 
 DEFAULT_INTERVAL = 900.0
+# The query command's output formats (see matterhouse.query.run_query).
+QUERY_FORMATS = ("table", "csv", "json", "parquet")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,12 +33,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="matterhouse", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="matterhouse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"matterhouse {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="load front-matter files into the warehouse")
     add_run_options(run)
     run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
+    run.add_argument(
+        "--prefect",
+        action="store_true",
+        help="run as a Prefect flow run even when no Prefect API is configured (on a temporary local server)",
+    )
     run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
     run.set_defaults(command=run_command)
 
@@ -53,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("sql", nargs="?", help="the SQL to run")
     statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
     statement.add_argument("--tables", action="store_true", help="list the tables and views with their row counts")
-    query.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
     query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     query.set_defaults(command=query_command)
@@ -111,55 +123,66 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def flow_parameters(args: argparse.Namespace) -> dict:
-    """The flow's parameters from the run options (flags > environment > defaults)."""
-    config = settings.resolve(args.source, args.warehouse, args.extensions, args.max_file_size, args.checks)
-    return {
-        "sources": [str(source) for source in config.sources],
-        "warehouse": str(config.warehouse),
-        "extensions": list(config.extensions),
-        "batch_size": args.batch_size or settings.DEFAULT_BATCH_SIZE,
-        "max_file_size": config.max_file_size,
-        "checks_dir": str(config.checks_dir) if config.checks_dir else None,
-        "full_refresh": args.full_refresh,
-        "lock_timeout": settings.DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout,
-    }
+def run_options(args: argparse.Namespace) -> settings.RunOptions:
+    """The run options from the flags (flags > environment > defaults)."""
+    return settings.resolve(
+        args.source,
+        args.warehouse,
+        args.extensions,
+        args.max_file_size,
+        args.checks,
+        batch_size=args.batch_size,
+        full_refresh=args.full_refresh,
+        lock_timeout=args.lock_timeout,
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """A Prefect flow run when a Prefect API is configured or --prefect asks for one;
+    otherwise the library's steps, right here, with no Prefect at all."""
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
-    parameters = flow_parameters(args)
-    from .pipeline import run_in_process
+    options = run_options(args)
+    prefect = args.prefect or settings.prefect_api_configured()
+    if not prefect and "pandas" not in sys.modules:
+        from .nopandas import leave_pandas_out
 
-    clock = time.perf_counter()
+        leave_pandas_out()
+    from .api import run
+
     try:
-        record = run_in_process(**parameters)
+        result = run(
+            [str(source) for source in options.sources],
+            options.warehouse,
+            extensions=options.extensions,
+            max_file_size=options.max_file_size,
+            checks_dir=options.checks_dir,
+            full_refresh=options.full_refresh,
+            batch_size=options.batch_size,
+            lock_timeout=options.lock_timeout,
+            prefect=prefect,
+        )
     except MatterhouseError:
         raise
     except Exception as error:
         print(f"matterhouse: run failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("matterhouse: nothing was published; rerun with --verbose for Prefect's log", file=sys.stderr)
         return 1
-    elapsed = time.perf_counter() - clock
-    if args.json:
-        print(json.dumps(record, default=str, indent=2))
-    else:
-        print(format_summary(record, Path(parameters["warehouse"]), elapsed))
+    print(json.dumps(result.record, default=str, indent=2) if args.json else result)
     return 0
 
 
 def serve_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    parameters = flow_parameters(args)
+    options = run_options(args)
     from prefect.deployments.runner import EntrypointType
 
-    from .pipeline import matterhouse_run
+    from .flows.pipeline import flow_parameters, matterhouse_run
 
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval or DEFAULT_INTERVAL}
     matterhouse_run.serve(
         name=args.name,
-        parameters=parameters,
+        parameters=flow_parameters(options),
         description="Load front-matter news files into the matterhouse warehouse.",
         entrypoint_type=EntrypointType.MODULE_PATH,  # the installed package, from any folder
         **schedule,
@@ -168,6 +191,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def query_command(args: argparse.Namespace) -> int:
+    from .query import list_tables, run_query
+
     warehouse = settings.resolve_warehouse(args.warehouse)
     if args.tables:
         print(list_tables(warehouse))
@@ -234,39 +259,6 @@ def format_status(runs: list[dict], tables: dict[str, int]) -> str:
     lines += ["", f"{'table'.ljust(name_width)}  {'rows'.rjust(count_width)}"]
     lines += [f"{name.ljust(name_width)}  {count:>{count_width},}" for name, count in tables.items()]
     return "\n".join(lines)
-
-
-def format_summary(record: dict, warehouse: Path, elapsed: float) -> str:
-    """The end-of-run block people read."""
-    tables = ", ".join(
-        f"{table} {record[table]:,}" for table in ("articles", "providers", "images", "article_relations", "article_topics")
-    )
-    lines = [
-        f"matterhouse: run {record['status']} in {elapsed:.1f} s "
-        f"(scan {record['scan_seconds']:.1f} s, parse {record['parse_seconds']:.1f} s, "
-        f"load {record['load_seconds']:.1f} s, export {record['export_seconds']:.1f} s)",
-        f"  files      {record['files_seen']:,} seen: {record['files_new']:,} new, {record['files_changed']:,} changed, "
-        f"{record['files_unchanged']:,} unchanged, {record['files_deleted']:,} deleted",
-        f"  articles   from {record['files_loaded']:,} files loaded, {record['files_superseded']:,} superseded, "
-        f"{record['files_rejected']:,} rejected; {record['data_warnings']:,} data warnings",
-        f"  tables     {tables}",
-        f"  changes    {format_changes(record['table_changes'])}",
-        f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
-        f"  warehouse  {warehouse / 'matterhouse.duckdb'} and {warehouse / 'parquet'}/",
-    ]
-    if record["files_rejected"] or record["data_warnings"]:
-        lines.append("  details    select path, reason from rejected_files; select * from data_warnings")
-    return "\n".join(lines)
-
-
-def format_changes(table_changes: list[dict]) -> str:
-    """Rows inserted (+), updated (~) and deleted (-) per table, for tables that changed."""
-    parts = [
-        f"{row['table_name']} +{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}"
-        for row in table_changes
-        if row["rows_inserted"] or row["rows_updated"] or row["rows_deleted"]
-    ]
-    return ", ".join(parts) or "none: nothing changed"
 
 
 if __name__ == "__main__":

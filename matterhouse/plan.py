@@ -1,8 +1,9 @@
 """Which files a run must read: the incremental rule.
 
 A file is read again when it is new, when its size or modification time differs from
-what the warehouse recorded, or when the scan found a problem with it (too large, a bad
-link: such files are re-judged every run, so a raised limit takes effect). A file whose
+what the warehouse recorded, when it was read under older parse rules (it is then parsed
+whatever its bytes), or when the scan found a problem with it (too large, a bad link:
+such files are re-judged every run, so a raised limit takes effect). A file whose
 size and mtime match is not opened at all. Of the files read, those whose bytes hash to
 the recorded content_hash are only "touched" (new mtime, same content) and not parsed.
 Files the warehouse knew that the scan no longer finds are deleted.
@@ -21,7 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .scan import FOUND_SCHEMA
-from .warehouse import sql
+from .transforms.articles import PARSE_RULES_VERSION
+from .warehouse import query_arrow, sql
 
 TO_READ_SCHEMA = FOUND_SCHEMA.append(pa.field("previous_hash", pa.string()))
 # Rows per row group of the files to read: a worker batch decodes a group, not the file.
@@ -52,19 +54,17 @@ class Plan:
                 yield batch.to_pylist()
 
 
-def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection | None, full_refresh: bool, to_read_file: Path) -> Plan:
+def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection, full_refresh: bool, to_read_file: Path) -> Plan:
     """Compare the scan (FOUND_SCHEMA, in scan order) with `known`, a connection to the
-    warehouse whose staging.files lists what earlier runs recorded (None: no warehouse yet);
-    the files to read are written to `to_read_file`."""
-    if known is None:
-        to_read, deleted_ids = found.append_column("previous_hash", pa.nulls(found.num_rows, pa.string())), []
-    else:
-        scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
-        known.register("scan", scan)
-        try:
-            to_read = known.sql(sql("state/files_to_read"), params={"full_refresh": full_refresh}).to_arrow_table()
-            deleted_ids = [source_file_id for (source_file_id,) in known.execute(sql("state/deleted_files")).fetchall()]
-        finally:
-            known.unregister("scan")
-    pq.write_table(to_read.cast(TO_READ_SCHEMA), to_read_file, row_group_size=TO_READ_ROW_GROUP)
+    warehouse whose staging.files lists what earlier runs recorded; the files to read are
+    written to `to_read_file`."""
+    scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
+    known.register("scan", scan)
+    try:
+        to_read = query_arrow(known, sql("state/files_to_read"), full_refresh=full_refresh, parse_rules=PARSE_RULES_VERSION)
+        deleted_ids = [source_file_id for (source_file_id,) in known.execute(sql("state/deleted_files")).fetchall()]
+    finally:
+        known.unregister("scan")
+    if to_read.num_rows:  # Plan.batches opens the file only when there is something to read
+        pq.write_table(to_read.cast(TO_READ_SCHEMA), to_read_file, row_group_size=TO_READ_ROW_GROUP)
     return Plan(found.num_rows, to_read.num_rows, found.num_rows - to_read.num_rows, deleted_ids, to_read_file)

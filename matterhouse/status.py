@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from transforms.errors import MatterhouseError
-
-from .warehouse import PUBLISHED_TABLES, connect, database_path, fetch_dicts, sql
+from .tables import PUBLISHED_TABLES
+from .transforms.errors import MatterhouseError
+from .warehouse import connect, database_path, fetch_dicts, sql
 
 
 def open_read_only(warehouse: Path):

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from transforms.articles import SourceFile
-
 from .settings import describe_size
+from .transforms.articles import SourceFile
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # The scan's result is columnar, gathered in chunks: a million files cost tens of

@@ -1,0 +1,154 @@
+"""A matterhouse run, step by step: scan and plan, parse what changed in batches, load
+DuckDB in one transaction, then publish the Parquet snapshot.
+
+`execute_run` holds the run's logic once. It calls each step through a `Steps` object:
+this module's calls them directly (`matterhouse.run`, the CLI without Prefect), and the
+Prefect flow (matterhouse.flows.pipeline) passes one that makes each step a task.
+"""
+
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import snapshots
+from . import warehouse as wh
+from .failpoints import checkpoint
+from .load import ChecksFailed, RunLoad, load_run
+from .parse import parse_files
+from .plan import Plan, plan_files
+from .runlock import RunLock
+from .scan import FOUND_SCHEMA, find_files
+from .schema import ensure_schema
+from .settings import RunOptions
+from .tables import PUBLISHED_TABLES
+
+WORK_DIR_PREFIX = ".run-"
+
+
+def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+    """Scan the sources, bring the warehouse's schema up to date, and compare the two:
+    which files to read (written to `to_read_file`), which are gone, and the warehouse's
+    last committed run."""
+    scans = [find_files(source, options.extensions, options.max_file_size) for source in options.sources]
+    found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
+    checkpoint("scan")
+    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
+    try:
+        ensure_schema(connection, options.warehouse)
+        last_runs = connection.execute(wh.sql("state/last_run")).fetchall()
+        plan = plan_files(found, connection, options.full_refresh, to_read_file)
+    finally:
+        connection.close()
+    # The scan's Arrow memory, free now, would stay in pyarrow's pool through the parse and
+    # the load (tens of MB per 100,000 files); it goes back to the system before DuckDB's turn.
+    del scans, found
+    pa.default_memory_pool().release_unused()
+    return plan, (last_runs[0][0] if last_runs else None)
+
+
+def load_warehouse(options: RunOptions, load: RunLoad) -> dict:
+    """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
+    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
+    try:
+        return load_run(connection, load)
+    finally:
+        connection.close()
+
+
+def publish_parquet(warehouse: Path, snapshot: Path) -> None:
+    """Complete the run's Parquet snapshot with links to unchanged tables and publish it."""
+    snapshots.link_unchanged_tables(warehouse, snapshot, PUBLISHED_TABLES)
+    snapshots.publish(warehouse, snapshot)
+
+
+class Steps:
+    """How execute_run calls each step: here, directly in this process."""
+
+    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+        return plan_run(options, to_read_file)
+
+    def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
+        return parse_files(plan, str(staging_dir), options.batch_size, options.max_file_size)
+
+    def load(self, options: RunOptions, load: RunLoad) -> dict:
+        return load_warehouse(options, load)
+
+    def publish(self, warehouse: Path, snapshot: Path) -> None:
+        publish_parquet(warehouse, snapshot)
+
+    def log(self, message: str) -> None:
+        """A line for whoever watches the run (Prefect's log); a direct run keeps quiet."""
+
+
+def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
+    """Load the front-matter files under `options.sources` into the warehouse folder,
+    reading only files that are new or changed since the last run (all of them with
+    `full_refresh`); return the run's etl_runs row with its table_changes.
+
+    Raises ChecksFailed (after recording the failed run) when a data check fails."""
+    started_at = datetime.now(timezone.utc)
+    home = options.warehouse
+    with RunLock(home):
+        _remove_leftovers(home)
+        work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
+        snapshot = snapshots.snapshot_dir(home, run_id)
+        published = False
+        try:
+            clock = time.perf_counter()
+            work_dir.mkdir()
+            plan, last_run_id = steps.plan(options, work_dir / "to-read.parquet")
+            scan_seconds = time.perf_counter() - clock
+            steps.log(
+                f"{plan.seen} files in {len(options.sources)} sources: {plan.to_read_count} to read, "
+                f"{plan.unchanged} unchanged, {len(plan.deleted_ids)} deleted"
+            )
+
+            clock = time.perf_counter()
+            touched = steps.parse(plan, work_dir / "staging", options)
+            parse_seconds = time.perf_counter() - clock
+            steps.log(f"read {plan.to_read_count} files in {parse_seconds:.1f} s ({len(touched)} only touched)")
+            checkpoint("parse")
+
+            current = snapshots.current_snapshot(home)
+            load = RunLoad(
+                run={
+                    "run_id": run_id,
+                    "started_at": started_at,
+                    "sources": [str(source) for source in options.sources],
+                    "files_seen": plan.seen,
+                    "files_read": plan.to_read_count,
+                    "scan_seconds": scan_seconds,
+                    "parse_seconds": parse_seconds,
+                },
+                staging_dir=work_dir / "staging",
+                snapshot=snapshot,
+                deleted_ids=plan.deleted_ids,
+                touched=touched,
+                full_refresh=options.full_refresh,
+                # A run that died after its commit left the Parquet behind: catch up fully.
+                export_all=current is None or current.name != last_run_id,
+                extra_checks=options.checks_dir,
+            )
+            try:
+                record = steps.load(options, load)
+            except ChecksFailed:
+                steps.publish(home, snapshot)  # the failed run's record, old data
+                published = True
+                raise
+            checkpoint("publish")
+            steps.publish(home, snapshot)
+            published = True
+            return record
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            if not published:
+                shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def _remove_leftovers(home: Path) -> None:
+    """Work folders of runs that died (the run lock proves none is still going)."""
+    for leftover in home.glob(f"{WORK_DIR_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""The registry of every table, view and SQL parameter in the warehouse: the one place to
+add one. Each name maps to its SQL files by convention, which tests/test_sql_registry.py
+enforces in both directions (every registered name has its files; every SQL file names
+only registered tables and parameters).
+
+| kind             | DuckDB name          | DDL / query                         | built from              |
+|------------------|----------------------|-------------------------------------|-------------------------|
+| staging table    | staging.<name>       | sql/state/schema/<name>.sql         | sql/staging/<name>.sql  |
+| state table      | staging.<name>       | sql/state/schema/<name>.sql         | the load's own steps    |
+| model table      | <name>               | sql/schema/<name>.sql               | sql/models/<name>.sql   |
+| history table    | <name>               | sql/schema/<name>.sql               | sql/runs/*.sql          |
+| view             | <name>               | sql/views/<name>.sql                |                         |
+
+Staging tables hold what each file says (their Arrow schemas, in transforms/tables.py, are
+what parse workers write); model tables are rebuilt from them with the merge rules; every
+model and history table is published as a Parquet dataset (sql/exports/<name>.sql).
+"""
+
+from .transforms.tables import STAGING_SCHEMAS
+
+# staging.<name>: one per parser output, plus the load's run_id.
+STAGING_TABLES = tuple(STAGING_SCHEMAS)
+# staging.<name>: the warehouse's own bookkeeping.
+STATE_TABLES = ("schema_migrations", "last_checks")
+# staging.<name>: rebuilt with the model tables, read by several of their models.
+INTERMEDIATE_MODELS = ("chosen_versions",)
+# Built from the staging tables by sql/models/<table>.sql, in this order; with their keys.
+MODEL_TABLES = {
+    "articles": "article_id",
+    "providers": "provider_id",
+    "images": "article_id, position",
+    "article_relations": "article_id, related_article_id",
+    "article_topics": "article_id, topic",
+    "source_files": "source_file_id",
+    "data_warnings": "source_file_id, field, message",
+}
+# Append-only records of runs: they grow with every run, so they are not part of a refresh.
+# etl_runs and check_results gain rows every run; the change records only when files changed.
+RUN_RECORD_TABLES = ("etl_runs", "check_results")
+HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes")
+PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
+# Analysis views over the published tables (sql/views/<view>.sql), recreated with every load.
+VIEWS = (
+    "rejected_files",
+    "articles_per_day",
+    "topic_trends_weekly",
+    "top_providers",
+    "most_cited_articles",
+    "provider_citations",
+    "image_coverage",
+    "coverage_gaps",
+)
+# Objects that live only while a load runs (temp tables and views, registered Arrow tables).
+RUN_SCRATCH = ("scan", "forgotten_files", "table_rows", "failed_run", "failed_checks", *(f"run_{t}" for t in STAGING_TABLES))
+
+# Every $parameter a SQL file may take; run_sql refuses any other name.
+PARAMETERS = {
+    "run_id": "the run's id (a Prefect flow run id, or a fresh UUID outside Prefect)",
+    "started_at": "when the run started",
+    "finished_at": "when the load finished",
+    "status": "succeeded | failed",
+    "sources": "the run's source locations",
+    "files_seen": "files the scan found",
+    "files_read": "files the run opened",
+    "scan_seconds": "stage timing",
+    "parse_seconds": "stage timing",
+    "load_seconds": "stage timing",
+    "export_seconds": "stage timing",
+    "deleted_ids": "source_file_ids of files the scan no longer finds",
+    "full_refresh": "whether every file is read again",
+    "parse_rules": "the parse-rule version of this matterhouse",
+    "source_file_ids": "touched files: ids",
+    "sizes": "touched files: new sizes",
+    "modified_ats": "touched files: new modification times",
+    "fingerprint": "hash of the data checks' names and texts",
+    "check_name": "a data check's name",
+    "failing_rows": "rows a data check returned",
+    "sample": "a few of those rows, as JSON",
+    "side": "before | after, for counting table changes",
+    "file": "the Parquet file an export writes",
+    "month_start": "the publication month an articles export writes",
+    "limit": "how many rows a status query returns",
+    "version": "a schema migration's number",
+    "description": "a schema migration's description",
+    "applied_at": "when a schema migration was applied",
+    "ddl_fingerprint": "hash of the DDL and view texts a schema change applied",
+    "columns_fingerprint": "hash of every table's columns after a schema change",
+    "tables": "the tables whose columns are compared with the DDL",
+}

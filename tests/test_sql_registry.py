@@ -1,0 +1,142 @@
+"""The table registry (matterhouse/tables.py) and the SQL files agree: every registered
+name has its files, every SQL file names only registered tables and parameters, and every
+statement binds against the real schema."""
+
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from matterhouse.transforms.tables import STAGING_SCHEMAS
+
+from matterhouse.scan import FOUND_SCHEMA
+from matterhouse.schema import ensure_schema
+from matterhouse.tables import (
+    INTERMEDIATE_MODELS,
+    MODEL_TABLES,
+    PARAMETERS,
+    PUBLISHED_TABLES,
+    STAGING_TABLES,
+    STATE_TABLES,
+    VIEWS,
+)
+from matterhouse.warehouse import SQL_DIR, sql, sql_literal
+
+ALL_FILES = sorted(path.relative_to(SQL_DIR).with_suffix("").as_posix() for path in SQL_DIR.rglob("*.sql"))
+# Files whose {table} placeholder takes each of these tables.
+TEMPLATES = {
+    "state/read_run_table": STAGING_TABLES,
+    "state/forget_files": STAGING_TABLES,
+    "state/remember_files": STAGING_TABLES,
+    "runs/snapshot_rows": tuple(MODEL_TABLES),
+    "status/table_rows": PUBLISHED_TABLES,
+}
+ARROW_TO_DUCKDB = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "bool": "BOOLEAN"}
+
+
+def names_in(folder: str) -> list[str]:
+    """The SQL files directly inside sql/<folder>/, by name."""
+    names = [name[len(folder) + 1 :] for name in ALL_FILES if name.startswith(folder + "/")]
+    return sorted(name for name in names if "/" not in name)
+
+
+def test_every_registered_table_has_its_files_and_no_file_is_unregistered():
+    assert names_in("state/schema") == sorted((*STAGING_TABLES, *STATE_TABLES))
+    assert names_in("staging") == sorted(STAGING_TABLES)
+    assert names_in("schema") == sorted(PUBLISHED_TABLES)
+    assert names_in("models") == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
+    assert names_in("exports") == sorted((*PUBLISHED_TABLES, "article_months"))
+    assert names_in("views") == sorted(VIEWS)
+
+
+def test_every_parameter_a_sql_file_takes_is_registered():
+    for name in ALL_FILES:
+        for parameter in re.findall(r"\$([a-z_]+)", sql(name)):
+            assert parameter in PARAMETERS, f"sql/{name}.sql takes ${parameter}, which tables.PARAMETERS does not list"
+
+
+@pytest.fixture(scope="module")
+def parquet_files(tmp_path_factory) -> dict[str, str]:
+    """An empty staging Parquet file per staging table, as a SQL list literal."""
+    folder = tmp_path_factory.mktemp("registry")
+    files = {}
+    for table in STAGING_TABLES:
+        pq.write_table(STAGING_SCHEMAS[table].empty_table(), folder / f"{table}.parquet")
+        files[table] = sql_literal([str(folder / f"{table}.parquet")])
+    return files
+
+
+@pytest.fixture(scope="module")
+def warehouse(parquet_files) -> duckdb.DuckDBPyConnection:
+    """The real schema, with the objects a load creates while it runs."""
+    connection = duckdb.connect()
+    ensure_schema(connection, Path("in-memory"))
+    connection.register("scan", FOUND_SCHEMA.append(pa.field("scan_order", pa.int64())).empty_table())
+    for table in STAGING_TABLES:
+        staging_query = sql(f"staging/{table}", files=parquet_files[table], run_id="'run'")
+        connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
+    connection.execute(sql("state/forgotten_files"), {"deleted_ids": [], "full_refresh": False})
+    connection.execute(sql("runs/create_table_rows"))
+    connection.execute(f"create table staging.chosen_versions as {sql('models/chosen_versions')}")
+    yield connection
+    connection.close()
+
+
+def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
+    """The file's statements, with its placeholders filled for every table they take."""
+    if name == "state/read_run_table":
+        texts = [
+            sql(name, table=table, staging_query=sql(f"staging/{table}", files=parquet_files[table], run_id="''"))
+            for table in STAGING_TABLES
+        ]
+    elif name == "runs/snapshot_rows":
+        texts = [sql(name, table=table, key=key) for table, key in MODEL_TABLES.items()]
+    elif name in TEMPLATES:
+        texts = [sql(name, table=table) for table in TEMPLATES[name]]
+    else:
+        texts = [sql(name)]
+    return [statement for text in texts for statement in re.split(r";\s*\n", text) if statement.strip()]
+
+
+# Staging queries bind in the fixture (read_run_table); migrations in tests/test_upgrade.py.
+@pytest.mark.parametrize("name", [name for name in ALL_FILES if not name.startswith(("migrations/", "staging/"))])
+def test_every_statement_binds_against_the_real_schema(warehouse, parquet_files, name):
+    """DuckDB binds a prepared statement: an unknown table or column fails here. DDL,
+    which cannot be prepared, runs in a transaction that is rolled back."""
+    for statement in statements(name, parquet_files):
+        if re.match(r"(\s*--.*\n)*\s*create ", statement):
+            warehouse.execute("begin transaction")
+            try:
+                warehouse.execute(statement, dict.fromkeys(re.findall(r"\$([a-z_]+)", statement)) or None)
+            finally:
+                warehouse.execute("rollback")
+        else:
+            warehouse.execute(f"prepare statement_under_test as {statement}")
+
+
+def test_staging_ddl_matches_what_parse_workers_write(warehouse):
+    for table, schema in STAGING_SCHEMAS.items():
+        columns = dict(
+            warehouse.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'staging' and table_name = ?",
+                [table],
+            ).fetchall()
+        )
+        expected = {
+            field.name: "TIMESTAMP WITH TIME ZONE" if pa.types.is_timestamp(field.type) else ARROW_TO_DUCKDB[str(field.type)]
+            for field in schema
+        }
+        assert columns == {**expected, **({"run_id": "VARCHAR"} if table == "files" else {})}, table
+
+
+def test_a_statement_naming_a_missing_table_or_parameter_fails(warehouse):
+    """The two checks above would catch a typo: shown on purpose here."""
+    with pytest.raises(duckdb.CatalogException):
+        warehouse.execute("prepare statement_under_test as select * from staging.flies")
+    assert "run_idd" not in PARAMETERS
+    from matterhouse.warehouse import run_sql
+
+    with pytest.raises(KeyError, match=r"\$run_idd is not registered"):
+        run_sql(warehouse, "select $run_idd", run_idd="x")

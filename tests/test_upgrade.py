@@ -1,0 +1,98 @@
+"""Upgrades never strand a warehouse: a newer matterhouse migrates the schema in place and
+reads again exactly the files parsed under older rules, with no flag, ending equal to a
+fresh full build."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from matterhouse.transforms.articles import PARSE_RULES_VERSION
+
+import matterhouse
+from matterhouse.schema import latest_version
+
+from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
+from .incremental_helpers import data_rows
+
+# The last commit of matterhouse 0.1.0, whose warehouses recorded no schema version.
+RELEASE_0_1_0 = "e7c7be9"
+
+
+def copy_sources(tmp_path):
+    sources = [tmp_path / "sources" / "seed", tmp_path / "sources" / "examples"]
+    for name, target in zip(("seed", "examples"), sources, strict=True):
+        shutil.copytree(CASES / name / "input", target)
+    return sources
+
+
+def test_stale_parse_rules_are_read_again_and_nothing_else(tmp_path):
+    sources = copy_sources(tmp_path)
+    warehouse = tmp_path / "warehouse"
+    build_warehouse(*sources, warehouse=warehouse)
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:
+        connection.execute("update staging.files set parse_rules = parse_rules - 1 where path like '001_%'")
+        connection.execute("update articles set title = 'stale' where source_path like '001_%'")  # as older rules might
+
+    record = build_warehouse(*sources, warehouse=warehouse)
+
+    assert (record["files_read"], record["files_changed"]) == (1, 0)  # same bytes, newer rules
+    assert query(warehouse, "select distinct parse_rules from staging.files") == [(PARSE_RULES_VERSION,)]
+    assert query(warehouse, "select count(*) from articles where title = 'stale'") == [(0,)]
+    assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
+    assert build_warehouse(*sources, warehouse=warehouse)["files_read"] == 0
+
+
+def build_warehouse_fresh(sources, tmp_path):
+    fresh = tmp_path / "fresh"
+    build_warehouse(*sources, warehouse=fresh)
+    return fresh
+
+
+@pytest.mark.slow
+def test_a_warehouse_built_by_0_1_0_is_upgraded_in_place(prefect_harness, tmp_path):
+    """The previous release, checked out from git, builds a warehouse; this one takes it over."""
+    from prefect.settings import PREFECT_API_URL
+
+    old = tmp_path / "release-0.1.0"
+    old.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "archive", RELEASE_0_1_0, "flows", "transforms", "sql"],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+    sources = copy_sources(tmp_path)
+    warehouse = tmp_path / "warehouse"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    env.update(PYTHONPATH=str(old), PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="ERROR")
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from flows.pipeline import run_in_process; run_in_process(sources=sys.argv[1:3], warehouse=sys.argv[3])",
+            *map(str, sources),
+            str(warehouse),
+        ],
+        cwd=old,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
+        tables = {name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()}
+    assert "schema_migrations" not in tables and "etl_runs" in tables  # what 0.1.0 left
+
+    result = matterhouse.run(sources, warehouse)
+
+    files = query(warehouse, "select count(*) from source_files")[0][0]
+    assert (result.status, result.record["files_read"], result.record["files_changed"]) == ("succeeded", files, 0)
+    migrated = query(warehouse, "select version, description from staging.schema_migrations order by version")
+    assert migrated[0] == (1, "record parse rules") and migrated[-1][0] == latest_version()
+    assert query(warehouse, "select count(*) from etl_runs") == [(2,)]  # the old run's history is kept
+    assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
+    assert matterhouse.run(sources, warehouse).record["files_read"] == 0
