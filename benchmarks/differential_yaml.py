@@ -2,7 +2,7 @@
 
     python benchmarks/differential_yaml.py DIR [DIR ...]
 
-`transforms.yaml_loader.load_mapping` builds plain data straight from libyaml's node
+`matterhouse.transforms.yaml_loader.load_mapping` builds plain data straight from libyaml's node
 tree with a resolver written for our null-only rule. The reference here is the loader
 as PyYAML runs it: its generic resolver (with the same null-only implicit resolvers),
 its generic constructor, and the same refusal of aliases. For every front-matter file

@@ -5,6 +5,8 @@ Prefect tasks calling the same library functions, so the flow and a direct run g
 same tables. The tasks that touch the outside world retry on transient I/O errors.
 """
 
+import functools
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from prefect.runtime import flow_run
 from prefect.settings import get_current_settings, temporary_settings
 from prefect.utilities.annotations import quote
 
-from matterhouse import settings
+from matterhouse import interrupts, settings
 from matterhouse.api import SUMMARY_TABLES
 from matterhouse.load import RunLoad
 from matterhouse.plan import Plan
@@ -54,7 +56,7 @@ class PrefectSteps(Steps):
     quote(): Prefect would otherwise walk every item of a task's arguments looking for
     futures; a plan can list many deleted files (the walk took 12 s per 100,000)."""
 
-    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return plan_task(options, to_read_file)
 
     def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
@@ -116,8 +118,29 @@ def run_flow(options: RunOptions) -> dict:
     next one-second tick."""
     if get_current_settings().api.url is not None:
         return matterhouse_run(**flow_parameters(options))
-    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+    server = _start_temporary_server()  # stopped at exit, after Prefect's logs are sent
+    with (
+        interrupts.before_forced_exit(server.stop),
+        temporary_settings(updates={"flows.heartbeat_frequency": None}),
+    ):
         return matterhouse_run(**flow_parameters(options))
+
+
+def _start_temporary_server():
+    """Prefect's temporary server, started before Prefect would start it, in a session of
+    its own: Ctrl-C in a terminal reaches every process of the foreground group, and a
+    server killed that way left the interrupted flow retrying it for minutes. Prefect
+    reuses this instance (one per process) for the run."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    popen = subprocess.Popen
+    subprocess.Popen = functools.partial(popen, start_new_session=True)
+    try:
+        server.start()
+    finally:
+        subprocess.Popen = popen
+    return server
 
 
 def _report(record: dict) -> None:

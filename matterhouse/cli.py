@@ -8,10 +8,11 @@ Start with `matterhouse run` (it loads the bundled sample into ./warehouse), the
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
-from . import __version__, settings
+from . import __version__, interrupts, settings
 from .transforms.errors import MatterhouseError
 
 DEFAULT_INTERVAL = 900.0
@@ -22,14 +23,18 @@ QUERY_FORMATS = ("table", "csv", "json", "parquet")
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is run_command:
+        interrupts.install()
     try:
         return args.command(args)
     except MatterhouseError as error:
+        if interrupts.received():
+            return interrupts.report(interrupts.received())
         print(f"matterhouse: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("matterhouse: interrupted; the warehouse is unchanged by this run", file=sys.stderr)
-        return 130
+        return interrupts.report(interrupts.received() or signal.SIGINT)
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +170,8 @@ def run_command(args: argparse.Namespace) -> int:
     except MatterhouseError:
         raise
     except Exception as error:
+        if interrupts.received():  # what the interrupt broke: a DuckDB statement, a worker
+            return interrupts.report(interrupts.received())
         print(f"matterhouse: run failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("matterhouse: nothing was published; rerun with --verbose for Prefect's log", file=sys.stderr)
         return 1
@@ -175,11 +182,11 @@ def run_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     options = run_options(args)
-    from prefect.deployments.runner import EntrypointType
-
-    from .flows.pipeline import flow_parameters, matterhouse_run
+    from .flows.pipeline import flow_parameters, matterhouse_run  # first: it quiets Prefect's telemetry
 
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval or DEFAULT_INTERVAL}
+    from prefect.deployments.runner import EntrypointType
+
     matterhouse_run.serve(
         name=args.name,
         parameters=flow_parameters(options),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import interrupts
 from .failpoints import checkpoint
 from .tables import HISTORY_TABLES, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
 from .transforms.errors import MatterhouseError
@@ -50,6 +51,7 @@ class RunLoad:
     deleted_ids: list[str] = field(default_factory=list)
     touched: list[dict] = field(default_factory=list)
     full_refresh: bool = False
+    rebuild: bool = False  # a new schema or new merge rules: rebuild whatever changed
     export_all: bool = False
     extra_checks: Path | None = None
 
@@ -85,7 +87,9 @@ def load_run(connection, load: RunLoad) -> dict:
             "where run_id = $run_id order by table_name",
             run_id=run_id,
         )
-        connection.execute("commit")
+        with interrupts.critical():  # the commit and the record of it, as one
+            connection.execute("commit")
+            interrupts.progress.committed = True
         return record
     except BaseException:
         with contextlib.suppress(duckdb.TransactionException):  # already rolled back
@@ -128,7 +132,7 @@ def _stage(connection, load: RunLoad) -> bool:
             modified_ats=[row["modified_at"] for row in load.touched],
         )
     file_changes = run_sql(connection, "select count(*) from file_changes where run_id = $run_id", **parameters)
-    return load.full_refresh or bool(load.touched) or reparsed > 0 or file_changes.fetchone()[0] > 0
+    return load.full_refresh or load.rebuild or bool(load.touched) or reparsed > 0 or file_changes.fetchone()[0] > 0
 
 
 def _rebuild(connection, run_id: str) -> None:

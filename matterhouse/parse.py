@@ -9,6 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
 from . import parse_worker
+from .interrupts import terminate_workers
 from .plan import Plan
 from .progress import file_progress
 
@@ -30,7 +31,7 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
                 advance(len(batch))
         return touched
     in_flight, numbers = {}, itertools.count()
-    with parse_pool(workers) as pool, file_progress(total) as advance:
+    with parse_pool(workers) as pool, file_progress(total) as advance, _workers_stopped_on_interrupt():
 
         def submit_next() -> None:
             batch = next(batches, None)
@@ -48,6 +49,17 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
                 advance(in_flight.pop(future))
                 submit_next()
     return touched
+
+
+@contextmanager
+def _workers_stopped_on_interrupt():
+    """On an interrupt or any error, stop the workers at once rather than let the pool
+    wait for each to finish its batch."""
+    try:
+        yield
+    except BaseException:
+        terminate_workers()
+        raise
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:

@@ -6,6 +6,7 @@ process starts quickly, stays small and shares no state with the flow.
 
 import gc
 import os
+import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,11 @@ from .transforms.tables import to_staging_tables
 
 
 def start_worker() -> None:
-    """The worker pool's initializer: a worker never hands pyarrow pandas objects."""
+    """The worker pool's initializer. A worker never hands pyarrow pandas objects, and
+    leaves Ctrl-C to the run, which stops it (a terminal sends SIGINT to every process
+    in its foreground group, and each worker would print a traceback)."""
     leave_pandas_out()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:

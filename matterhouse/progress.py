@@ -3,6 +3,8 @@
 import sys
 from contextlib import contextmanager
 
+from .interrupts import before_forced_exit
+
 # Below this many files a run takes a few seconds and a bar would only flicker.
 MIN_FILES_FOR_BAR = 5000
 
@@ -17,6 +19,9 @@ def file_progress(total: int, description: str = "Parsing files"):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with (
+        Progress(*columns, console=Console(stderr=True), transient=True) as progress,
+        before_forced_exit(progress.stop),
+    ):
         task_id = progress.add_task(description, total=total)
         yield lambda count: progress.advance(task_id, count)

@@ -10,6 +10,7 @@ table's shape depends on which matterhouse, or which Parquet, came first.
 
 import hashlib
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from .tables import PUBLISHED_TABLES, STAGING_TABLES, STATE_TABLES, VIEWS
+from .tables import INTERMEDIATE_MODELS, MODEL_TABLES, PUBLISHED_TABLES, STAGING_TABLES, STATE_TABLES, VIEWS
 from .transforms.errors import MatterhouseError
 from .warehouse import SQL_DIR, run_sql, sql
 
@@ -68,46 +69,57 @@ def view_statements() -> list[str]:
 
 @cache
 def ddl_fingerprint() -> str:
-    """A hash of everything ensure_schema applies: the migrations, the DDL and the views."""
-    texts = [migration.statements for migration in migrations()] + ddl_statements() + view_statements()
+    """A hash of the schema this release gives a warehouse and of its merge rules: the
+    migrations, the DDL, the views and the models."""
+    models = [sql(f"models/{model}") for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES)]
+    texts = [migration.statements for migration in migrations()] + ddl_statements() + view_statements() + models
     return hashlib.sha256("\0".join(texts).encode()).hexdigest()
 
 
-def ensure_schema(connection: duckdb.DuckDBPyConnection, warehouse: Path) -> list[Migration]:
-    """Create or upgrade the warehouse's tables and views and check them against the DDL,
-    in one transaction; return the migrations applied. A warehouse that last received
-    exactly this version's DDL and views, with its columns as they were then, is left as
-    it is, at the cost of two queries."""
+def ensure_schema(connection: duckdb.DuckDBPyConnection, warehouse: Path) -> bool:
+    """Create or upgrade the warehouse's tables, check them against the DDL, and recreate
+    the views, in one transaction. Returns True when the warehouse meets this release's
+    schema and merge rules for the first time: its tables are then rebuilt by the run.
+    A warehouse that already had them, with its columns as they were then, costs three
+    queries and the views."""
     version, fingerprint, columns = _recorded_version(connection)
-    if version == latest_version() and fingerprint == ddl_fingerprint():
-        if columns == _columns_fingerprint(_actual_columns(connection)):
-            return []
-        _check(connection, warehouse, expected_columns(connection))  # names what changed
     if version is not None and version > latest_version():
         raise WarehouseSchemaError(
             f"the warehouse {warehouse} was built by a newer matterhouse (schema version {version}, this one "
             f"knows up to {latest_version()}); upgrade matterhouse to use it"
         )
-    expected = expected_columns(connection)
-    pending = [] if version is None else list(migrations()[version:])
+    current = version == latest_version() and fingerprint == ddl_fingerprint()
+    if current and columns != _columns_fingerprint(_actual_columns(connection)):
+        _check(connection, warehouse, expected_columns(connection))  # names what was changed by hand
+    expected = None if current else expected_columns(connection)
     connection.execute("begin transaction")
     try:
-        for migration in pending:
-            connection.execute(migration.statements)
-        for statement in ddl_statements() + view_statements():
+        if not current:
+            _upgrade(connection, version)
+            _check(connection, warehouse, expected)
+        for statement in view_statements():  # every run: a view dropped by hand comes back
             connection.execute(statement)
-        if version is None:
-            _record(connection, latest_version(), f"created at schema version {latest_version()}")
-        for migration in pending:
-            _record(connection, migration.version, migration.description)
-        if version is not None and not pending:
-            _record(connection, version, "views and tables of another matterhouse release")
-        _check(connection, warehouse, expected)
         connection.execute("commit")
     except BaseException:
-        connection.execute("rollback")
+        with suppress(duckdb.TransactionException):  # a failed commit leaves none to roll back
+            connection.execute("rollback")
         raise
-    return pending
+    return not current
+
+
+def _upgrade(connection, version: int | None) -> None:
+    """Bring a warehouse at `version` (None: empty) to this release's schema."""
+    pending = [] if version is None else list(migrations()[version:])
+    for migration in pending:
+        connection.execute(migration.statements)
+    for statement in ddl_statements():
+        connection.execute(statement)
+    if version is None:
+        _record(connection, latest_version(), f"created at schema version {latest_version()}")
+    for migration in pending:
+        _record(connection, migration.version, migration.description)
+    if version is not None and not pending:
+        _record(connection, version, "views and merge rules of another matterhouse release")
 
 
 def _recorded_version(connection) -> tuple[int | None, str | None, str | None]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import snapshots
+from . import interrupts, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run
@@ -28,16 +28,16 @@ from .tables import PUBLISHED_TABLES
 WORK_DIR_PREFIX = ".run-"
 
 
-def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
     """Scan the sources, bring the warehouse's schema up to date, and compare the two:
-    which files to read (written to `to_read_file`), which are gone, and the warehouse's
-    last committed run."""
+    which files to read (written to `to_read_file`), which are gone, the warehouse's last
+    committed run, and whether its tables must be rebuilt for a new schema or new rules."""
     scans = [find_files(source, options.extensions, options.max_file_size) for source in options.sources]
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
     try:
-        ensure_schema(connection, options.warehouse)
+        rebuild = ensure_schema(connection, options.warehouse)
         last_runs = connection.execute(wh.sql("state/last_run")).fetchall()
         plan = plan_files(found, connection, options.full_refresh, to_read_file)
     finally:
@@ -46,7 +46,7 @@ def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]
     # the load (tens of MB per 100,000 files); it goes back to the system before DuckDB's turn.
     del scans, found
     pa.default_memory_pool().release_unused()
-    return plan, (last_runs[0][0] if last_runs else None)
+    return plan, (last_runs[0][0] if last_runs else None), rebuild
 
 
 def load_warehouse(options: RunOptions, load: RunLoad) -> dict:
@@ -67,7 +67,7 @@ def publish_parquet(warehouse: Path, snapshot: Path) -> None:
 class Steps:
     """How execute_run calls each step: here, directly in this process."""
 
-    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None]:
+    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return plan_run(options, to_read_file)
 
     def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
@@ -91,6 +91,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
     Raises ChecksFailed (after recording the failed run) when a data check fails."""
     started_at = datetime.now(timezone.utc)
     home = options.warehouse
+    interrupts.progress.begin(home)
     with RunLock(home):
         _remove_leftovers(home)
         work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
@@ -99,7 +100,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
         try:
             clock = time.perf_counter()
             work_dir.mkdir()
-            plan, last_run_id = steps.plan(options, work_dir / "to-read.parquet")
+            plan, last_run_id, rebuild = steps.plan(options, work_dir / "to-read.parquet")
             scan_seconds = time.perf_counter() - clock
             steps.log(
                 f"{plan.seen} files in {len(options.sources)} sources: {plan.to_read_count} to read, "
@@ -128,6 +129,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                 deleted_ids=plan.deleted_ids,
                 touched=touched,
                 full_refresh=options.full_refresh,
+                rebuild=rebuild,
                 # A run that died after its commit left the Parquet behind: catch up fully.
                 export_all=current is None or current.name != last_run_id,
                 extra_checks=options.checks_dir,
@@ -140,7 +142,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                 raise
             checkpoint("publish")
             steps.publish(home, snapshot)
-            published = True
+            published = interrupts.progress.published = True
             return record
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)

@@ -16,10 +16,9 @@ what parse workers write); model tables are rebuilt from them with the merge rul
 model and history table is published as a Parquet dataset (sql/exports/<name>.sql).
 """
 
-from .transforms.tables import STAGING_SCHEMAS
-
-# staging.<name>: one per parser output, plus the load's run_id.
-STAGING_TABLES = tuple(STAGING_SCHEMAS)
+# staging.<name>: one per parser output (transforms/tables.py STAGING_SCHEMAS, in its
+# order; named here so that reading the registry imports no pyarrow), plus the run_id.
+STAGING_TABLES = ("files", "article_versions", "version_images", "version_topics", "version_relations", "file_warnings")
 # staging.<name>: the warehouse's own bookkeeping.
 STATE_TABLES = ("schema_migrations", "last_checks")
 # staging.<name>: rebuilt with the model tables, read by several of their models.
@@ -39,7 +38,7 @@ MODEL_TABLES = {
 RUN_RECORD_TABLES = ("etl_runs", "check_results")
 HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
-# Analysis views over the published tables (sql/views/<view>.sql), recreated with every load.
+# Analysis views over the published tables (sql/views/<view>.sql), recreated with every run.
 VIEWS = (
     "rejected_files",
     "articles_per_day",
@@ -50,8 +49,6 @@ VIEWS = (
     "image_coverage",
     "coverage_gaps",
 )
-# Objects that live only while a load runs (temp tables and views, registered Arrow tables).
-RUN_SCRATCH = ("scan", "forgotten_files", "table_rows", "failed_run", "failed_checks", *(f"run_{t}" for t in STAGING_TABLES))
 
 # Every $parameter a SQL file may take; run_sql refuses any other name.
 PARAMETERS = {

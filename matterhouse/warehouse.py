@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import interrupts
 from .settings import package_folder
 from .tables import PARAMETERS
 from .transforms.errors import MatterhouseError
@@ -63,6 +64,7 @@ def connect(warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0)
                 raise WarehouseLocked(path, str(error), time.monotonic() - started) from None
             time.sleep(min(wait, remaining))
             wait *= 2
+    interrupts.track_connection(connection)
     connection.execute("set TimeZone = 'UTC'")
     connection.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     # Every statement that needs an order says so (exports sort by key); allowing DuckDB to

@@ -1,2 +1,2 @@
-"""Every SQL statement matterhouse runs, shipped as package data (read through
-importlib.resources); this file only makes the folder a package for editable installs."""
+"""Every SQL statement matterhouse runs, shipped as package data (found through the
+package's location); this file only makes the folder a package for editable installs."""

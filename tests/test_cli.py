@@ -1,5 +1,4 @@
-"""The `matterhouse` command as a person runs it: a real process, a real temporary
-Prefect server, output captured."""
+"""The `matterhouse` command as a person runs it: a real process, output captured."""
 
 import json
 import os
@@ -18,6 +17,7 @@ NOISE = ("Traceback", "telemetry", "Error", "error", "Warning", "WARNING", "Exce
 
 def matterhouse(*args, cwd, env_extra=None, timeout=300):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    env["PREFECT_HOME"] = str(cwd / ".prefect")  # no profile of the developer's decides the path
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "matterhouse.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
@@ -114,3 +114,27 @@ def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):
     ]
     assert lines[1].split()[3:] == ["succeeded", "1", "0", "0", "0", "0", "0", "4"]
     assert lines[3].split() == ["table", "rows"] and lines[4].split() == ["articles", "4"]
+
+
+def test_a_run_is_a_prefect_flow_run_only_when_an_api_is_configured(prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+    from prefect.settings import PREFECT_API_URL
+
+    seed = str(CASES / "seed" / "input")
+    direct = matterhouse("run", "--source", seed, "--warehouse", str(tmp_path / "direct"), "--json", cwd=tmp_path)
+    (tmp_path / ".prefect").mkdir(exist_ok=True)
+    (tmp_path / ".prefect" / "profiles.toml").write_text(
+        f'active = "local"\n[profiles.local]\nPREFECT_API_URL = "{PREFECT_API_URL.value()}"\n', encoding="utf-8"
+    )
+    through_profile = matterhouse("run", "--source", seed, "--warehouse", str(tmp_path / "flow"), "--json", cwd=tmp_path)
+    assert direct.returncode == through_profile.returncode == 0, direct.stderr + through_profile.stderr
+
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(json.loads(through_profile.stdout)["run_id"])
+        assert flow_run.state.is_completed()
+        with pytest.raises(ObjectNotFound):
+            client.read_flow_run(json.loads(direct.stdout)["run_id"])
+    assert query(tmp_path / "direct", "select count(*) from articles") == query(
+        tmp_path / "flow", "select count(*) from articles"
+    )

@@ -1,6 +1,13 @@
 import pytest
 
-from matterhouse.settings import SAMPLE_CORPUS, ConfigurationError, describe_size, parse_size, resolve
+from matterhouse.settings import (
+    SAMPLE_CORPUS,
+    ConfigurationError,
+    describe_size,
+    parse_size,
+    prefect_api_configured,
+    resolve,
+)
 
 
 def test_flags_beat_environment_beat_defaults(tmp_path):
@@ -53,3 +60,20 @@ def test_sizes(text, size):
 
 def test_sizes_read_back_as_people_write_them():
     assert [describe_size(size) for size in (10, 2000, 5 * 2**20, 12_345_678)] == ["10 bytes", "1.95 KB", "5 MB", "11.8 MB"]
+
+
+@pytest.mark.parametrize(
+    "environ, profiles, configured",
+    [
+        ({"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, None, True),
+        ({}, None, False),
+        ({}, 'active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n', True),
+        ({}, 'active = "local"\n[profiles.local]\nPREFECT_LOGGING_LEVEL = "INFO"\n', False),
+        ({"PREFECT_PROFILE": "other"}, 'active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://x/api"\n', False),
+        ({}, "not = [toml", False),
+    ],
+)
+def test_a_prefect_api_is_configured_by_the_environment_or_the_active_profile(tmp_path, environ, profiles, configured):
+    if profiles is not None:
+        (tmp_path / "profiles.toml").write_text(profiles, encoding="utf-8")
+    assert prefect_api_configured({**environ, "PREFECT_HOME": str(tmp_path)}) is configured

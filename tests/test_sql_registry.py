@@ -43,6 +43,7 @@ def names_in(folder: str) -> list[str]:
 
 
 def test_every_registered_table_has_its_files_and_no_file_is_unregistered():
+    assert tuple(STAGING_SCHEMAS) == STAGING_TABLES
     assert names_in("state/schema") == sorted((*STAGING_TABLES, *STATE_TABLES))
     assert names_in("staging") == sorted(STAGING_TABLES)
     assert names_in("schema") == sorted(PUBLISHED_TABLES)

@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 import matterhouse
-from matterhouse.schema import latest_version
+from matterhouse.schema import ddl_statements, ensure_schema, latest_version
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
 from .incremental_helpers import data_rows
@@ -96,3 +97,27 @@ def test_a_warehouse_built_by_0_1_0_is_upgraded_in_place(prefect_harness, tmp_pa
     assert query(warehouse, "select count(*) from etl_runs") == [(2,)]  # the old run's history is kept
     assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
     assert matterhouse.run(sources, warehouse).record["files_read"] == 0
+
+
+def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
+    """0.1.0's tables, rebuilt by hand: its staging tables had no parse_rules and took
+    nullable columns from the first run's Parquet; it recorded no version."""
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    for statement in ddl_statements():
+        connection.execute(statement)
+    connection.execute("drop table staging.schema_migrations")
+    connection.execute("alter table staging.files drop column parse_rules")
+    for table, column in connection.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'staging' and not is_nullable"
+    ).fetchall():
+        connection.execute(f"alter table staging.{table} alter column {column} drop not null")
+    connection.execute(
+        "insert into staging.files (source_file_id, source, path, size_bytes, modified_at, run_id) "
+        "values ('f', '/s', 'a.md', 1, now(), 'old-run')"
+    )
+
+    assert ensure_schema(connection, Path("0.1.0")) is True  # the run must rebuild
+    assert ensure_schema(connection, Path("0.1.0")) is False  # and only once
+    assert connection.execute("select parse_rules from staging.files").fetchall() == [(0,)]  # stale: read again
+    assert connection.execute("select max(version) from staging.schema_migrations").fetchone() == (latest_version(),)

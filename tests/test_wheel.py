@@ -89,5 +89,8 @@ def version(bin_dir: Path, cwd: Path) -> str:
 
 
 def test_this_repository_is_not_on_the_wheels_path(installed, tmp_path):
-    location = run(installed, "python", "-c", "import matterhouse; print(matterhouse.__file__)", cwd=tmp_path).stdout
+    result = run(installed, "python", "-c", "import matterhouse.sql; print(matterhouse.sql.__file__)", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    location = result.stdout.strip()
+    assert location.startswith(str(installed.parent)) and location.endswith("matterhouse/sql/__init__.py")
     assert not location.startswith(str(PROJECT_ROOT)) and sysconfig.get_paths()["purelib"] not in location
