@@ -9,10 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from . import settings
+from . import settings, words
 from .status import open_read_only
 
 SUMMARY_TABLES = ("articles", "providers", "images", "article_relations", "article_topics")
+STAGES = ("scan", "parse", "load", "export")
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,14 @@ class RunResult:
         """The end-of-run summary people read."""
         record = self.record
         tables = ", ".join(f"{table} {count:,}" for table, count in self.rows.items())
+        stages = ", ".join(f"{stage} {words.seconds(record[f'{stage}_seconds'])}" for stage in STAGES)
         lines = [
-            f"matterhouse: run {record['status']} in {self.seconds:.1f} s "
-            f"(scan {record['scan_seconds']:.1f} s, parse {record['parse_seconds']:.1f} s, "
-            f"load {record['load_seconds']:.1f} s, export {record['export_seconds']:.1f} s)",
+            f"matterhouse: run {record['status']} in {words.seconds(self.seconds)} ({stages})",
             f"  files      {record['files_seen']:,} seen: {record['files_new']:,} new, {record['files_changed']:,} changed, "
             f"{record['files_unchanged']:,} unchanged, {record['files_deleted']:,} deleted",
-            f"  articles   from {record['files_loaded']:,} files loaded, {record['files_superseded']:,} superseded, "
-            f"{record['files_rejected']:,} rejected; {record['data_warnings']:,} data warnings",
+            f"  articles   from {words.count(record['files_loaded'], 'file')} loaded, {record['files_superseded']:,} "
+            f"superseded, {record['files_rejected']:,} rejected; {words.count(record['data_warnings'], 'data warning')}",
+            *self._nothing_loaded(),
             f"  tables     {tables}",
             f"  changes    {format_changes(record['table_changes'])}",
             f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
@@ -58,6 +59,19 @@ class RunResult:
         if record["files_rejected"] or record["data_warnings"]:
             lines.append("  details    select path, reason from rejected_files; select * from data_warnings")
         return "\n".join(lines)
+
+    def _nothing_loaded(self) -> list[str]:
+        """A plain line when the run left no file loaded, with the commonest reason."""
+        record = self.record
+        if record["files_loaded"]:
+            return []
+        if not record["files_seen"]:
+            return ["  nothing    loaded: no file in the sources has one of the extensions read (see --extensions)"]
+        commonest = record["commonest_rejection"]
+        return [
+            f"  nothing    loaded: every file was rejected, most often ({words.count(commonest['files'], 'file')}) "
+            f"because {commonest['reason']}"
+        ]
 
 
 def format_changes(table_changes: list[dict]) -> str:

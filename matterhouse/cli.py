@@ -8,8 +8,11 @@ Start with `matterhouse run` (it loads the bundled sample into ./warehouse), the
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
+import traceback
+import urllib.request
 from pathlib import Path
 
 from . import __version__, interrupts, settings
@@ -20,11 +23,22 @@ DEFAULT_INTERVAL = 900.0
 QUERY_FORMATS = ("table", "csv", "json", "parquet")
 
 
+def entry_point() -> int:
+    """The `matterhouse` command's process: it alone stops a run cleanly on SIGINT and
+    SIGTERM, and keeps pandas out of a run that does not need it (see main for the rest)."""
+    interrupts.install()
+    if "pandas" not in sys.modules:
+        from .nopandas import leave_pandas_out
+
+        leave_pandas_out()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; errors become one line on stderr and exit status 1 (argparse's
+    usage errors exit 2), interrupts 130 (SIGINT) or 143 (SIGTERM)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is run_command:
-        interrupts.install()
     try:
         return args.command(args)
     except MatterhouseError as error:
@@ -34,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return interrupts.report(interrupts.received() or signal.SIGINT)
-
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run as a Prefect flow run even when no Prefect API is configured (on a temporary local server)",
     )
-    run.add_argument("--verbose", action="store_true", help="show Prefect's log on the console")
+    run.add_argument(
+        "--verbose", action="store_true", help="show Prefect's log on the console, and the traceback of a failed run"
+    )
     run.set_defaults(command=run_command)
 
     serve = commands.add_parser("serve", help="serve the run as a scheduled Prefect deployment")
@@ -148,11 +163,6 @@ def run_command(args: argparse.Namespace) -> int:
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
     options = run_options(args)
-    prefect = args.prefect or settings.prefect_api_configured()
-    if not prefect and "pandas" not in sys.modules:
-        from .nopandas import leave_pandas_out
-
-        leave_pandas_out()
     from .api import run
 
     try:
@@ -165,15 +175,18 @@ def run_command(args: argparse.Namespace) -> int:
             full_refresh=options.full_refresh,
             batch_size=options.batch_size,
             lock_timeout=options.lock_timeout,
-            prefect=prefect,
+            prefect=args.prefect or settings.prefect_api_configured(),
         )
     except MatterhouseError:
         raise
     except Exception as error:
         if interrupts.received():  # what the interrupt broke: a DuckDB statement, a worker
             return interrupts.report(interrupts.received())
-        print(f"matterhouse: run failed: {type(error).__name__}: {error}", file=sys.stderr)
-        print("matterhouse: nothing was published; rerun with --verbose for Prefect's log", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        from .faults import explain
+
+        print(f"matterhouse: run failed: {explain(error, options.warehouse)}", file=sys.stderr)
         return 1
     print(json.dumps(result.record, default=str, indent=2) if args.json else result)
     return 0
@@ -182,6 +195,7 @@ def run_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     options = run_options(args)
+    require_prefect_server()
     from .flows.pipeline import flow_parameters, matterhouse_run  # first: it quiets Prefect's telemetry
 
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval or DEFAULT_INTERVAL}
@@ -197,6 +211,21 @@ def serve_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def require_prefect_server() -> None:
+    """serve schedules runs on a Prefect server; without one it would idle for ever."""
+    url = settings.prefect_api_url()
+    start = "start one with `prefect server start`, then `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    if url is None:
+        raise settings.ConfigurationError(f"serve needs a Prefect server to schedule runs on: {start}, and serve again")
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=5):
+            pass
+    except (OSError, ValueError):
+        raise settings.ConfigurationError(
+            f"no Prefect server answers at PREFECT_API_URL={url}: {start}, or correct it, and serve again"
+        ) from None
+
+
 def query_command(args: argparse.Namespace) -> int:
     from .query import list_tables, run_query
 
@@ -205,7 +234,8 @@ def query_command(args: argparse.Namespace) -> int:
         print(list_tables(warehouse))
         return 0
     statement = args.file.read_text(encoding="utf-8") if args.file else args.sql
-    text = run_query(warehouse, statement, args.format, args.output)
+    width = shutil.get_terminal_size().columns if args.output is None and sys.stdout.isatty() else None
+    text = run_query(warehouse, statement, args.format, args.output, width)
     if text is not None:
         print(text)
     return 0
@@ -269,4 +299,4 @@ def format_status(runs: list[dict], tables: dict[str, int]) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry_point())

@@ -51,7 +51,7 @@ class RunProgress:
     def state(self) -> str:
         """One line on the warehouse after an interrupt."""
         if self.warehouse is None or not self.committed:
-            return "the warehouse is unchanged; run again to load"
+            return "the warehouse is unchanged"
         if not self.published:
             return "the load was committed to DuckDB, but not yet published as Parquet; the next run publishes it"
         return "the run had completed and was published"

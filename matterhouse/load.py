@@ -16,10 +16,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
-from . import interrupts
+from . import interrupts, words
 from .failpoints import checkpoint
 from .tables import HISTORY_TABLES, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
 from .transforms.errors import MatterhouseError
@@ -33,9 +34,9 @@ class ChecksFailed(MatterhouseError):
 
     def __init__(self, failures: list[dict]):
         first = failures[0]
-        others = f" (and {len(failures) - 1} more checks)" if len(failures) > 1 else ""
+        others = f" (and {words.count(len(failures) - 1, 'more check', 'more checks')})" if len(failures) > 1 else ""
         super().__init__(
-            f"data check {first['check_name']} failed on {first['failing_rows']} rows{others}, "
+            f"data check {first['check_name']} failed on {words.count(first['failing_rows'], 'row')}{others}, "
             f"e.g. {first['sample'][0]}; the warehouse keeps its previous data, see check_results"
         )
         self.failures = failures
@@ -67,7 +68,7 @@ def load_run(connection, load: RunLoad) -> dict:
         if changed:
             _rebuild(connection, run_id)
         checks = read_checks(load.extra_checks)
-        fingerprint = hashlib.sha256(json.dumps(checks).encode()).hexdigest()
+        fingerprint = hashlib.sha256(json.dumps([(check.name, check.query) for check in checks]).encode()).hexdigest()
         carried_over = not changed and _carry_over_checks(connection, run_id, fingerprint)
         failures = [] if carried_over else run_checks(connection, run_id, checks)
         if failures:
@@ -81,6 +82,8 @@ def load_run(connection, load: RunLoad) -> dict:
         _export(connection, load.snapshot, HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES)
         checkpoint("export")
         record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
+        rejections = fetch_dicts(connection, sql("runs/commonest_rejection"))
+        record["commonest_rejection"] = rejections[0] if rejections else None
         record["table_changes"] = fetch_dicts(
             connection,
             "select table_name, rows_inserted, rows_updated, rows_deleted from table_changes "
@@ -167,12 +170,36 @@ def _export_articles(connection, folder: Path) -> None:
         run_sql(connection, sql("exports/articles"), month_start=month_start, file=str(target))
 
 
-def read_checks(extra_checks: Path | None) -> list[tuple[str, str]]:
-    """(name, query) of sql/checks/*.sql, then of the user's extra checks, each sorted by name."""
+class Check(NamedTuple):
+    name: str
+    query: str
+    path: Path
+
+
+class CheckInvalid(MatterhouseError):
+    """A data check that DuckDB cannot run: a syntax error, an unknown table or column."""
+
+    def __init__(self, check: Check, error: duckdb.Error):
+        detail = str(error).strip().splitlines()[0]
+        super().__init__(f"the data check {check.path} cannot run: {detail}; fix or remove it (nothing changed)")
+
+
+def read_checks(extra_checks: Path | None) -> list[Check]:
+    """sql/checks/*.sql, then the user's extra checks, each sorted by name."""
     files = sorted((SQL_DIR / "checks").glob("*.sql"))
     if extra_checks is not None:
         files += sorted(extra_checks.glob("*.sql"))
-    return [(path.stem, path.read_text(encoding="utf-8")) for path in files]
+    return [Check(path.stem, path.read_text(encoding="utf-8"), path) for path in files]
+
+
+def validate_checks(connection, checks: list[Check]) -> None:
+    """Bind every check against the warehouse's tables, before a run does any work."""
+    for check in checks:
+        try:
+            connection.execute(f"prepare data_check as select count(*) from (\n{check.query}\n)")
+        except duckdb.Error as error:
+            raise CheckInvalid(check, error) from None
+        connection.execute("deallocate data_check")
 
 
 def _carry_over_checks(connection, run_id: str, fingerprint: str) -> bool:
@@ -181,17 +208,20 @@ def _carry_over_checks(connection, run_id: str, fingerprint: str) -> bool:
     return run_sql(connection, sql("runs/carry_over_checks"), run_id=run_id, fingerprint=fingerprint).fetchone()[0] > 0
 
 
-def run_checks(connection, run_id: str, checks: list[tuple[str, str]]) -> list[dict]:
+def run_checks(connection, run_id: str, checks: list[Check]) -> list[dict]:
     """Run every data check (read_checks), record each outcome in check_results; return
     the failures. Each check is counted in a statement of its own: counted all in one, their
     hash tables were built side by side, and at a million articles that outgrew DuckDB's
     memory limit. Only failing checks are run again, for a sample of their rows."""
     failures = []
-    for name, check in checks:
-        (failing_rows,) = connection.execute(f"select count(*) from (\n{check}\n)").fetchone()
-        sample = fetch_dicts(connection, f"select * from (\n{check}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []
+    for check in checks:
+        try:
+            (failing_rows,) = connection.execute(f"select count(*) from (\n{check.query}\n)").fetchone()
+        except duckdb.Error as error:  # fails only as it runs: a cast, a division by zero
+            raise CheckInvalid(check, error) from None
+        sample = fetch_dicts(connection, f"select * from (\n{check.query}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []
         outcome = {
-            "check_name": name,
+            "check_name": check.name,
             "status": "failed" if failing_rows else "passed",
             "failing_rows": failing_rows,
             "sample": json.dumps(sample, default=str) if sample else None,

@@ -1,24 +1,31 @@
-"""A progress bar for people watching a long run in a terminal, and nothing otherwise."""
+"""A progress bar for people watching a run in a terminal, and nothing otherwise."""
 
 import sys
 from contextlib import contextmanager
 
 from .interrupts import before_forced_exit
 
-# Below this many files a run takes a few seconds and a bar would only flicker.
-MIN_FILES_FOR_BAR = 5000
+# Below this many files the parse takes about a second and a bar would only flicker.
+MIN_FILES_FOR_BAR = 2000
 
 
 @contextmanager
 def file_progress(total: int, description: str = "Parsing files"):
-    """Yield advance(n); draws a transient bar on an interactive stderr for long runs."""
+    """Yield advance(n); draws a transient bar with files/s and the time left on an
+    interactive stderr, never in logs or pipes."""
     if total < MIN_FILES_FOR_BAR or not sys.stderr.isatty():
         yield lambda count: None
         return
-    from rich.console import Console  # only here: rich costs a short run more time than it saves
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    # Only here: rich costs a short run more time than it saves.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    class FilesPerSecond(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f} files/s" if task.speed else "")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(), TimeRemainingColumn())
     with (
         Progress(*columns, console=Console(stderr=True), transient=True) as progress,
         before_forced_exit(progress.stop),

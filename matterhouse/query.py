@@ -11,15 +11,17 @@ from .status import open_read_only
 from .transforms.errors import MatterhouseError
 from .warehouse import fetch_dicts, sql
 
-CELL_WIDTH = 60
+# A column cut to fit a terminal keeps at least this many characters.
+MIN_CELL_WIDTH = 12
 
 
 class QueryFailed(MatterhouseError):
     """DuckDB refused the query; the message is DuckDB's own, with the position it points at."""
 
 
-def run_query(warehouse: Path, statement: str, output_format: str, output: Path | None) -> str | None:
-    """Run one query read-only; write it to `output` or return the text to print."""
+def run_query(warehouse: Path, statement: str, output_format: str, output: Path | None, width: int | None = None) -> str | None:
+    """Run one query read-only; write it to `output` or return the text to print (a
+    table cut to `width` columns, when given)."""
     if output_format == "parquet" and output is None:
         raise MatterhouseError("--format parquet writes a file: add --output FILE.parquet")
     statement = statement.strip().rstrip(";")
@@ -35,7 +37,11 @@ def run_query(warehouse: Path, statement: str, output_format: str, output: Path 
         raise QueryFailed(str(error).strip()) from None
     finally:
         connection.close()
-    text = {"table": as_table, "csv": as_csv, "json": as_json}[output_format](columns, rows)
+    text = (
+        as_table(columns, rows, width)
+        if output_format == "table"
+        else {"csv": as_csv, "json": as_json}[output_format](columns, rows)
+    )
     if output is None:
         return text
     output.write_text(text, encoding="utf-8")
@@ -56,9 +62,15 @@ def list_tables(warehouse: Path) -> str:
     return as_table(["name", "kind", "rows"], rows)
 
 
-def as_table(columns: list[str], rows: list[tuple]) -> str:
+def as_table(columns: list[str], rows: list[tuple], width: int | None = None) -> str:
+    """Aligned columns. With a `width` (a terminal's), the widest columns are cut to fit
+    it, each cut cell ending in '…', and a last line says how to see them whole."""
     cells = [[_cell(value) for value in row] for row in rows]
     widths = [max([len(name), *(len(row[index]) for row in cells)]) for index, name in enumerate(columns)]
+    cut = width is not None and _fit(widths, width - 2 * (len(columns) - 1))
+    if cut:
+        cells = [[_short(cell, limit) for cell, limit in zip(row, widths, strict=True)] for row in cells]
+        columns = [_short(name, limit) for name, limit in zip(columns, widths, strict=True)]
     numeric = [
         all(isinstance(row[index], (int, float)) for row in rows if row[index] is not None) for index in range(len(columns))
     ]
@@ -72,7 +84,24 @@ def as_table(columns: list[str], rows: list[tuple]) -> str:
             ).rstrip()
         )
     lines.append(f"({len(rows):,} row{'s' if len(rows) != 1 else ''})")
+    if cut:
+        lines.append("(cells cut to fit the terminal: --format csv or json, or a pipe, shows them whole)")
     return "\n".join(lines)
+
+
+def _fit(widths: list[int], room: int) -> bool:
+    """Narrow the widest columns, in place, until they fit `room` (never below
+    MIN_CELL_WIDTH); True when any was narrowed."""
+    narrowed = False
+    while sum(widths) > room and max(widths) > MIN_CELL_WIDTH:
+        widest = widths.index(max(widths))
+        widths[widest] = max(MIN_CELL_WIDTH, widths[widest] - max(1, (sum(widths) - room) // len(widths)))
+        narrowed = True
+    return narrowed
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def as_csv(columns: list[str], rows: list[tuple]) -> str:
@@ -88,5 +117,4 @@ def as_json(columns: list[str], rows: list[tuple]) -> str:
 
 
 def _cell(value) -> str:
-    text = "null" if value is None else str(value).replace("\n", " ")
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+    return "null" if value is None else str(value).replace("\n", " ")

@@ -17,14 +17,24 @@ class RunInProgress(MatterhouseError):
     """Another matterhouse run is using the warehouse."""
 
 
+class WarehouseNotWritable(MatterhouseError):
+    """The warehouse folder cannot be created or written."""
+
+
 class RunLock:
     def __init__(self, warehouse: Path):
         self.path = warehouse / LOCK_FILE
         self.handle = None
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+")
+        except OSError as error:
+            raise WarehouseNotWritable(
+                f"cannot write to the warehouse folder {self.path.parent} ({error.strerror.lower()}); "
+                "choose a folder you can write to with --warehouse, or fix its permissions"
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

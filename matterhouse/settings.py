@@ -76,12 +76,22 @@ def resolve(
     """Run options from arguments, then the environment, then defaults; checks that the
     folders exist. Extensions may be a list or comma-separated text, sizes bytes or text."""
     environ = os.environ if environ is None else environ
-    if not sources and environ.get("MATTERHOUSE_SOURCE"):
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    if sources is None and environ.get("MATTERHOUSE_SOURCE") is not None:
         sources = [part for part in environ["MATTERHOUSE_SOURCE"].split(os.pathsep) if part]
-    source_paths = tuple(Path(source).expanduser().resolve() for source in sources or [SAMPLE_CORPUS])
+    if sources is not None and not sources:  # never the sample in place of the user's files
+        raise ConfigurationError("no source folder given: pass one or more, e.g. --source news/")
+    # The same folder twice counts once; one inside another would read its files twice.
+    source_paths = tuple(dict.fromkeys(Path(source).expanduser().resolve() for source in sources or [SAMPLE_CORPUS]))
     for source in source_paths:
         if not source.is_dir():
             raise ConfigurationError(f"source folder {source} does not exist or is not a folder")
+        for other in source_paths:
+            if other != source and source.is_relative_to(other):
+                raise ConfigurationError(
+                    f"source folder {source} is inside source folder {other}, so its files would be read twice: give only {other}"
+                )
     extensions = extensions or environ.get("MATTERHOUSE_EXTENSIONS") or DEFAULT_EXTENSIONS
     if isinstance(extensions, str):
         extensions = extensions.split(",")
@@ -110,7 +120,12 @@ def resolve(
 def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None = None) -> Path:
     """The warehouse folder from the flag, then MATTERHOUSE_WAREHOUSE, then ./warehouse."""
     environ = os.environ if environ is None else environ
-    return Path(warehouse or environ.get("MATTERHOUSE_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+    path = Path(warehouse or environ.get("MATTERHOUSE_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(
+            f"the warehouse {path} is a file, not a folder: give --warehouse a folder (it is created if missing)"
+        )
+    return path
 
 
 def parse_size(text: str) -> int:
@@ -131,17 +146,21 @@ def describe_size(size: int) -> str:
 
 
 def prefect_api_configured(environ: dict | None = None) -> bool:
-    """Whether Prefect has an API to report to: PREFECT_API_URL in the environment or in
-    the active profile. Read from the profiles file directly, because importing Prefect to
-    ask costs a run that does not need it more than a second."""
+    return prefect_api_url(environ) is not None
+
+
+def prefect_api_url(environ: dict | None = None) -> str | None:
+    """The API Prefect reports to: PREFECT_API_URL in the environment or in the active
+    profile. Read from the profiles file directly, because importing Prefect to ask costs
+    a run that does not need it more than a second."""
     environ = os.environ if environ is None else environ
     if environ.get("PREFECT_API_URL"):
-        return True
+        return environ["PREFECT_API_URL"]
     home = Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
     profiles_path = Path(environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
     try:
         profiles = tomllib.loads(profiles_path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
-        return False
+        return None
     active = environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
-    return bool(profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"))
+    return profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL") or None

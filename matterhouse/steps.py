@@ -16,7 +16,7 @@ import pyarrow as pa
 from . import interrupts, snapshots
 from . import warehouse as wh
 from .failpoints import checkpoint
-from .load import ChecksFailed, RunLoad, load_run
+from .load import ChecksFailed, RunLoad, load_run, read_checks, validate_checks
 from .parse import parse_files
 from .plan import Plan, plan_files
 from .runlock import RunLock
@@ -38,6 +38,7 @@ def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None,
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
     try:
         rebuild = ensure_schema(connection, options.warehouse)
+        validate_checks(connection, read_checks(options.checks_dir))
         last_runs = connection.execute(wh.sql("state/last_run")).fetchall()
         plan = plan_files(found, connection, options.full_refresh, to_read_file)
     finally:

@@ -153,3 +153,14 @@ def test_staging_tables_follow_their_schemas():
     assert {name: table.schema for name, table in tables.items()} == STAGING_SCHEMAS
     assert tables["files"].column("reason").to_pylist() == [None, "file is empty"]
     assert tables["article_versions"].num_rows == 3
+
+
+def test_a_key_given_twice_keeps_the_last_value_and_warns():
+    parsed = parse_file(
+        SourceFile("/src", "twice.md", 1, datetime(2021, 1, 1, tzinfo=timezone.utc)),
+        b"---\ntitle: first\nwebUrl: https://n.example.org/a\ntitle: second\n---\n",
+    )
+    assert parsed.file["reason"] is None and parsed.versions[0]["title"] == "second"
+    assert [(warning["field"], warning["message"]) for warning in parsed.warnings] == [
+        ("title", "title is given twice in one mapping (line 4); the last value is used")
+    ]

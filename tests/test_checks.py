@@ -49,7 +49,7 @@ def seed_database(tmp_path_factory):
 
 
 def test_every_built_in_check_has_a_corruption_that_trips_it():
-    names = {name for name, _ in read_checks(None)}
+    names = {check.name for check in read_checks(None)}
     assert names - {"not_null_keys"} == set(CORRUPTIONS)
 
 

@@ -254,3 +254,13 @@ def test_a_copied_warehouse_folder_carries_on_where_the_original_stopped(run_pip
     assert (record["files_unchanged"], record["files_new"]) == (1, 0)
     assert data_rows(copy) == data_rows(warehouse)
     assert ds.dataset(copy / "parquet" / "articles").count_rows() == 1
+
+
+def test_a_full_refresh_of_unchanged_files_counts_no_row_changes(run_pipeline, tmp_path):
+    source = tmp_path / "news"
+    write_article(source, "a.md", "https://n.example.org/a", "A", related=["https://n.example.org/r"])
+    _, warehouse = run_pipeline(source)
+    refreshed, _ = run_pipeline(source, warehouse=warehouse, full_refresh=True)
+    assert refreshed["files_read"] == 1
+    changes = [(row["rows_inserted"], row["rows_updated"], row["rows_deleted"]) for row in refreshed["table_changes"]]
+    assert changes and set(changes) == {(0, 0, 0)}  # source_files' run_id moved on; no row changed

@@ -20,7 +20,7 @@ from .incremental_helpers import data_rows
 pytestmark = pytest.mark.slow
 FILES = 10_000
 STATES = (
-    "matterhouse: interrupted; the warehouse is unchanged; run again to load",
+    "matterhouse: interrupted; the warehouse is unchanged",
     "matterhouse: interrupted; the load was committed to DuckDB, but not yet published as Parquet; the next run publishes it",
     "matterhouse: interrupted; the run had completed and was published",
 )

@@ -213,3 +213,18 @@ def test_one_core_parses_every_batch_in_process(sample_warehouse, run_pipeline, 
     record, one_core = run_pipeline(SAMPLE, warehouse=tmp_path / "one-core", batch_size=20)
     assert record["files_read"] == 245
     assert table_rows(one_core, MODEL_TABLES, RUN_COLUMNS) == table_rows(one_batch, MODEL_TABLES, RUN_COLUMNS)
+
+
+def test_the_summary_counts_in_words(run_pipeline, tmp_path):
+    import matterhouse
+
+    result = matterhouse.run([CASES / "seed" / "input"], tmp_path / "one")
+    summary = str(result)
+    assert "  articles   from 1 file loaded, 0 superseded, 0 rejected; 0 data warnings" in summary
+
+
+def test_quick_stages_do_not_read_zero():
+    from matterhouse import words
+
+    assert [words.seconds(value) for value in (0, 0.034, 0.1, 2.5)] == ["0.0 s", "0.03 s", "0.1 s", "2.5 s"]
+    assert [words.count(number, "file") for number in (0, 1, 1500)] == ["0 files", "1 file", "1,500 files"]

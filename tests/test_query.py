@@ -92,3 +92,13 @@ def test_errors_show_duckdbs_message_and_position_not_a_traceback(warehouse, cap
     assert code == 1 and "read-only mode" in err and "Traceback" not in err
     code, _, err = run(capsys, "--warehouse", str(warehouse), "--format", "parquet", "select 1")
     assert err == "matterhouse: error: --format parquet writes a file: add --output FILE.parquet\n"
+
+
+def test_a_table_fits_a_terminal_and_says_how_to_see_whole_cells():
+    from matterhouse.query import as_table
+
+    rows = [("a.md", "front matter is not closed: no second '---' line was found in the whole of the file")]
+    fitted = as_table(["path", "reason"], rows, width=50).splitlines()
+    assert max(len(line) for line in fitted[:3]) <= 50 and fitted[2].endswith("…")
+    assert fitted[-1] == "(cells cut to fit the terminal: --format csv or json, or a pipe, shows them whole)"
+    assert rows[0][1] in as_table(["path", "reason"], rows)  # no terminal: whole cells

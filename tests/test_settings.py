@@ -43,11 +43,13 @@ def test_flags_beat_environment_beat_defaults(tmp_path):
         ({"checks_dir": "/no/checks"}, "checks folder /no/checks does not exist or is not a folder"),
         ({"extensions": " , "}, "no file extensions given: pass e.g. --extensions md,txt"),
         ({"max_file_size": "lots"}, "file size limit 'lots' is not a size such as 5MB, 512KB or 1000"),
+        ({"sources": []}, "no source folder given: pass one or more, e.g. --source news/"),
+        ({"environ": {"MATTERHOUSE_SOURCE": ""}}, "no source folder given: pass one or more, e.g. --source news/"),
     ],
 )
 def test_settings_that_cannot_work_say_what_to_fix(arguments, message):
     with pytest.raises(ConfigurationError) as raised:
-        resolve(environ={}, **arguments)
+        resolve(**{"environ": {}, **arguments})
     assert str(raised.value) == message
 
 
@@ -77,3 +79,7 @@ def test_a_prefect_api_is_configured_by_the_environment_or_the_active_profile(tm
     if profiles is not None:
         (tmp_path / "profiles.toml").write_text(profiles, encoding="utf-8")
     assert prefect_api_configured({**environ, "PREFECT_HOME": str(tmp_path)}) is configured
+
+
+def test_one_source_may_be_given_without_a_list(tmp_path):
+    assert resolve(str(tmp_path), environ={}).sources == resolve(tmp_path, environ={}).sources == (tmp_path,)

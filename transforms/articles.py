@@ -23,7 +23,7 @@ from .normalize import (
     to_text,
     to_timestamp,
 )
-from .yaml_loader import load_mapping
+from .yaml_loader import DuplicateKey, load_front_matter
 
 # front-matter field -> (column, converter) for plain columns of `articles`.
 ARTICLE_COLUMNS: dict[str, tuple[str, Callable]] = {
@@ -56,7 +56,7 @@ RAW_VALUE_LIMIT = 200
 # The version of the rules in this package that turn a file into rows. Bump it with any
 # change that gives some file other rows: the warehouse records the version each file was
 # read with, and the next run reads every file read under an older one again.
-PARSE_RULES_VERSION = 1
+PARSE_RULES_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,11 @@ def parse_file(source_file: SourceFile, data: bytes, data_hash: str | None = Non
     parsed = _new_parsed(source_file, data_hash or content_hash(data))
     try:
         yaml_text, body = frontmatter.split(frontmatter.decode(data))
-        _ArticleReader(parsed).read(load_mapping(yaml_text), body)
+        fields, duplicates = load_front_matter(yaml_text)
+        reader = _ArticleReader(parsed)
+        reader.read(fields, body)
+        for duplicate in duplicates:
+            reader.duplicate(duplicate)
     except RejectedFile as rejection:
         _reject(parsed, rejection.reason)
     except Exception as error:  # a parser bug must cost one file, never the run
@@ -155,6 +159,13 @@ class _ArticleReader:
         own["body"] = body
         self.parsed.file["article_id"] = own["article_id"]
         self._related(own["version_id"], fields.get("related"))
+
+    def duplicate(self, duplicate: DuplicateKey) -> None:
+        self._warn(
+            duplicate.key,
+            None,
+            f"{duplicate.key} is given twice in one mapping (line {duplicate.line}); the last value is used",
+        )
 
     def _version(self, fields: dict, url: str, embed_position, prefix: str, ignore=()) -> dict:
         version_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))

@@ -15,6 +15,8 @@ used as a key) to PyYAML's own constructor, which stays the reference: tests che
 give the same result on every file they have.
 """
 
+from typing import NamedTuple
+
 import yaml
 
 from .errors import RejectedFile
@@ -60,10 +62,23 @@ class FrontMatterLoader(yaml.CSafeLoader):
         return super().construct_object(node, deep)
 
 
+class DuplicateKey(NamedTuple):
+    """A key given more than once in one mapping: YAML keeps the last value, silently."""
+
+    key: str
+    line: int  # in the file, counting the opening '---' as line 1
+
+
 def load_mapping(yaml_text: str) -> dict:
     """Parse front-matter YAML into a dict, or raise RejectedFile saying why it cannot be."""
+    return load_front_matter(yaml_text)[0]
+
+
+def load_front_matter(yaml_text: str) -> tuple[dict, list[DuplicateKey]]:
+    """load_mapping's dict, with the keys given twice in one of its mappings."""
+    duplicates: list[DuplicateKey] = []
     try:
-        data = _load(yaml_text)
+        data = _load(yaml_text, duplicates)
     except yaml.constructor.ConstructorError as error:
         raise RejectedFile(_constructor_reason(error)) from None
     except yaml.MarkedYAMLError as error:
@@ -83,23 +98,26 @@ def load_mapping(yaml_text: str) -> dict:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         raise RejectedFile(f"front matter is {kind}, not a mapping of fields such as 'webUrl: ...'")
-    return data
+    return data, duplicates
 
 
 TOO_DEEP = f"front matter nests lists and mappings more than {MAX_DEPTH} levels deep"
 
 
-def _load(yaml_text: str):
-    """The document's data: built directly when it is plain data, else by PyYAML."""
+def _load(yaml_text: str, duplicates: list[DuplicateKey]):
+    """The document's data: built directly when it is plain data, else by PyYAML. Keys
+    given twice go to `duplicates`."""
     loader = FrontMatterLoader(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         try:
-            return _PlainBuilder(may_alias="*" in yaml_text).build(node, 1)
+            return _PlainBuilder(may_alias="*" in yaml_text, duplicates=duplicates).build(node, 1)
         except _NotPlain:
+            duplicates.clear()
             data = loader.construct_document(node)
+            duplicates.extend(_duplicates_in_tree(node))
         if nesting_depth(data) > MAX_DEPTH:
             raise RejectedFile(TOO_DEEP)
         return data
@@ -115,9 +133,10 @@ class _PlainBuilder:
     """Builds dicts, lists, strings and None from a node tree, exactly as PyYAML's safe
     constructor would with the null-only resolver; raises _NotPlain for anything else."""
 
-    def __init__(self, may_alias: bool):
+    def __init__(self, may_alias: bool, duplicates: list[DuplicateKey]):
         # An alias is the same node object met twice; without a '*' there is none.
         self.seen = set() if may_alias else None
+        self.duplicates = duplicates
 
     def build(self, node, depth: int):
         if self.seen is not None:
@@ -144,10 +163,37 @@ class _PlainBuilder:
                     mapping[key] = value_node.value
                 else:
                     mapping[key] = self.build(value_node, depth + 1)
+            if len(mapping) < len(node.value):  # rare: look for the keys only then
+                self.duplicates.extend(_duplicates_here(node))
             return mapping
         if kind is yaml.SequenceNode and tag == SEQ_TAG:
             return [self.build(item, depth + 1) for item in node.value]
         raise _NotPlain
+
+
+def _duplicates_here(node) -> list[DuplicateKey]:
+    seen, found = set(), []
+    for key_node, _ in node.value:
+        if type(key_node) is yaml.ScalarNode:
+            if key_node.value in seen:
+                found.append(DuplicateKey(key_node.value, key_node.start_mark.line + 2))
+            seen.add(key_node.value)
+    return found
+
+
+def _duplicates_in_tree(root) -> list[DuplicateKey]:
+    found, pending, visited = [], [root], set()
+    while pending:
+        node = pending.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if type(node) is yaml.MappingNode:
+            found += _duplicates_here(node)
+            pending.extend(child for pair in node.value for child in pair)
+        elif type(node) is yaml.SequenceNode:
+            pending.extend(node.value)
+    return sorted(found, key=lambda duplicate: duplicate.line)
 
 
 def nesting_depth(data) -> int:

@@ -1,0 +1,11 @@
+"""Numbers as people read them in messages."""
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 file', '2 files', '1,024 rows'."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def seconds(value: float) -> str:
+    """A duration: one decimal, or two below a tenth, so that quick work does not read 0.0."""
+    return f"{value:.1f} s" if value >= 0.1 or value == 0 else f"{value:.2f} s"
