@@ -228,3 +228,22 @@ def test_quick_stages_do_not_read_zero():
 
     assert [words.seconds(value) for value in (0, 0.034, 0.1, 2.5)] == ["0.0 s", "0.03 s", "0.1 s", "2.5 s"]
     assert [words.count(number, "file") for number in (0, 1, 1500)] == ["0 files", "1 file", "1,500 files"]
+
+
+def test_a_run_that_loads_nothing_says_so_and_why(tmp_path):
+    import matterhouse
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for number in range(3):
+        (notes / f"{number}.md").write_text(f"just a note {number}\n", encoding="utf-8")
+    summary = str(matterhouse.run([notes], tmp_path / "wh"))
+    assert (
+        "  nothing    loaded: every file was rejected, most often (3 files) because "
+        "no front matter: the file does not start with a '---' line"
+    ) in summary.splitlines()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "  nothing    loaded: no file in the sources has one of the extensions read (see --extensions)" in str(
+        matterhouse.run([empty], tmp_path / "wh-empty")
+    )
