@@ -31,14 +31,23 @@ def entry_point() -> int:
         from .nopandas import leave_pandas_out
 
         leave_pandas_out()
-    return main()
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a tool killed by SIGPIPE does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; errors become one line on stderr and exit status 1 (argparse's
     usage errors exit 2), interrupts 130 (SIGINT) or 143 (SIGTERM)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, with its own usage
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.command(args)
     except MatterhouseError as error:
@@ -48,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return interrupts.report(interrupts.received() or signal.SIGINT)
+    except OSError as error:  # a file named on the command line: missing, a folder, unwritable
+        if isinstance(error, BrokenPipeError):
+            raise
+        print(f"matterhouse: error: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--verbose", action="store_true", help="show Prefect's log on the console, and the traceback of a failed run"
     )
-    run.set_defaults(command=run_command)
+    run.set_defaults(command=run_command, parser=run)
 
     serve = commands.add_parser("serve", help="serve the run as a scheduled Prefect deployment")
     add_run_options(serve)
@@ -78,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--interval", type=float, metavar="SECONDS", help=f"run every SECONDS (default: {DEFAULT_INTERVAL:.0f})"
     )
     serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
-    serve.set_defaults(command=serve_command)
+    serve.set_defaults(command=serve_command, parser=serve)
 
     query = commands.add_parser("query", help="run SQL on the warehouse, read-only")
     statement = query.add_mutually_exclusive_group(required=True)
@@ -88,19 +102,27 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
     query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
-    query.set_defaults(command=query_command)
+    query.set_defaults(command=query_command, parser=query)
 
     report = commands.add_parser("report", help="write a self-contained HTML report with charts")
     report.add_argument("--output", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html")
     report.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
-    report.set_defaults(command=report_command)
+    report.set_defaults(command=report_command, parser=report)
 
     status = commands.add_parser("status", help="show the last runs and the size of each table")
     status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
-    status.add_argument("--runs", type=int, default=10, metavar="N", help="how many recent runs to show (default: 10)")
+    status.add_argument(
+        "--runs", type=positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
+    )
     status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
-    status.set_defaults(command=status_command)
+    status.set_defaults(command=status_command, parser=status)
     return parser
+
+
+def positive_integer(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -214,7 +236,10 @@ def serve_command(args: argparse.Namespace) -> int:
 def require_prefect_server() -> None:
     """serve schedules runs on a Prefect server; without one it would idle for ever."""
     url = settings.prefect_api_url()
-    start = "start one with `prefect server start`, then `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    start = (
+        "start one with `PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 prefect server start`, "
+        "then `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    )
     if url is None:
         raise settings.ConfigurationError(f"serve needs a Prefect server to schedule runs on: {start}, and serve again")
     try:
@@ -234,6 +259,8 @@ def query_command(args: argparse.Namespace) -> int:
         print(list_tables(warehouse))
         return 0
     statement = args.file.read_text(encoding="utf-8") if args.file else args.sql
+    if not statement.strip():
+        raise MatterhouseError('the SQL is empty: give a query, e.g. matterhouse query "select count(*) from articles"')
     width = shutil.get_terminal_size().columns if args.output is None and sys.stdout.isatty() else None
     text = run_query(warehouse, statement, args.format, args.output, width)
     if text is not None:

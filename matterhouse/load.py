@@ -179,7 +179,7 @@ class Check(NamedTuple):
 class CheckInvalid(MatterhouseError):
     """A data check that DuckDB cannot run: a syntax error, an unknown table or column."""
 
-    def __init__(self, check: Check, error: duckdb.Error):
+    def __init__(self, check: Check, error: duckdb.Error | str):
         detail = str(error).strip().splitlines()[0]
         super().__init__(f"the data check {check.path} cannot run: {detail}; fix or remove it (nothing changed)")
 
@@ -189,12 +189,15 @@ def read_checks(extra_checks: Path | None) -> list[Check]:
     files = sorted((SQL_DIR / "checks").glob("*.sql"))
     if extra_checks is not None:
         files += sorted(extra_checks.glob("*.sql"))
-    return [Check(path.stem, path.read_text(encoding="utf-8"), path) for path in files]
+    # A trailing ';' is how people end SQL files; the check is wrapped in a count.
+    return [Check(path.stem, path.read_text(encoding="utf-8").strip().rstrip(";"), path) for path in files]
 
 
 def validate_checks(connection, checks: list[Check]) -> None:
     """Bind every check against the warehouse's tables, before a run does any work."""
     for check in checks:
+        if not check.query.strip():
+            raise CheckInvalid(check, "the file holds no query")
         try:
             connection.execute(f"prepare data_check as select count(*) from (\n{check.query}\n)")
         except duckdb.Error as error:

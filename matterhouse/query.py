@@ -31,7 +31,9 @@ def run_query(warehouse: Path, statement: str, output_format: str, output: Path 
             connection.execute(f"copy ({statement}) to $path (format parquet, compression zstd)", {"path": str(output)})
             return None
         cursor = connection.execute(statement)
-        columns = [column[0] for column in cursor.description or []]
+        if cursor.description is None:
+            raise MatterhouseError("the SQL returns no rows to show: give a query, e.g. select count(*) from articles")
+        columns = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     except duckdb.Error as error:
         raise QueryFailed(str(error).strip()) from None
@@ -85,7 +87,7 @@ def as_table(columns: list[str], rows: list[tuple], width: int | None = None) ->
         )
     lines.append(f"({len(rows):,} row{'s' if len(rows) != 1 else ''})")
     if cut:
-        lines.append("(cells cut to fit the terminal: --format csv or json, or a pipe, shows them whole)")
+        lines.append("(cells cut to fit: --format csv, or a pipe, shows them whole)")
     return "\n".join(lines)
 
 

@@ -103,6 +103,8 @@ def resolve(
     checks = Path(checks_text).expanduser().resolve() if checks_text else None
     if checks is not None and not checks.is_dir():
         raise ConfigurationError(f"checks folder {checks} does not exist or is not a folder")
+    if lock_timeout is not None and lock_timeout < 0:
+        raise ConfigurationError(f"lock timeout {lock_timeout:g} is negative: give the seconds to wait, e.g. 30")
     if batch_size is not None and batch_size < 1:
         raise ConfigurationError(f"batch size {batch_size} is not a positive number of files")
     return RunOptions(

@@ -41,6 +41,16 @@ class WarehouseLocked(MatterhouseError):
         self.path = path
 
 
+class WarehouseOpenHere(MatterhouseError):
+    """This very process holds the DuckDB file through another connection."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            f"the warehouse file {path} is open in this process (a connection from matterhouse.connect() or "
+            "duckdb.connect()); close it, then run again"
+        )
+
+
 def database_path(warehouse: Path) -> Path:
     return warehouse / DATABASE_FILE
 
@@ -56,6 +66,8 @@ def connect(warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0)
         try:
             connection = _attach(path, read_only)
             break
+        except duckdb.ResourceInUseException:
+            raise WarehouseOpenHere(path) from None
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise

@@ -146,3 +146,15 @@ def test_the_top_level_help_speaks_to_users(tmp_path):
     assert "loads folders of YAML front-matter news articles into a DuckDB warehouse" in result.stdout
     assert "Start with `matterhouse run`" in result.stdout
     assert "--version" in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`matterhouse query ... | head`: the pipe closes under the command."""
+    assert matterhouse("run", "--source", str(CASES / "seed" / "input"), cwd=tmp_path).returncode == 0
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    command = [sys.executable, "-m", "matterhouse.cli", "query", "select range from range(200000)", "--format", "csv"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "range\n"
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == ""

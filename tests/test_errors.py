@@ -51,6 +51,18 @@ def setup_broken_check(tmp_path: Path) -> Path:
     return tmp_path / "checks"
 
 
+def setup_check(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "mine.sql").write_text(text)
+    return tmp_path / "checks"
+
+
+def built(tmp_path: Path) -> Path:
+    """A warehouse of the seed."""
+    assert main(["run", "--source", SEED, "--warehouse", str(tmp_path / "built")]) == 0
+    return tmp_path / "built"
+
+
 def setup_nested_sources(tmp_path: Path) -> tuple[Path, Path]:
     (tmp_path / "news" / "2024").mkdir(parents=True)
     return tmp_path / "news", tmp_path / "news" / "2024"
@@ -95,7 +107,8 @@ CASES_OF_ERRORS = [
     (
         "serve without a Prefect server",
         lambda tmp: ["serve", "--source", SEED],
-        "matterhouse: error: serve needs a Prefect server to schedule runs on: start one with `prefect server start`, "
+        "matterhouse: error: serve needs a Prefect server to schedule runs on: start one with "
+        "`PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 prefect server start`, "
         "then `export PREFECT_API_URL=http://127.0.0.1:4200/api`, and serve again",
     ),
     (
@@ -112,6 +125,32 @@ CASES_OF_ERRORS = [
         "a batch of no files",
         lambda tmp: ["run", "--batch-size", "0"],
         "matterhouse: error: batch size 0 is not a positive number of files",
+    ),
+    (
+        "a negative lock timeout",
+        lambda tmp: ["run", "--lock-timeout", "-1"],
+        "matterhouse: error: lock timeout -1 is negative: give the seconds to wait, e.g. 30",
+    ),
+    (
+        "an empty query",
+        lambda tmp: ["query", "  ", "--warehouse", tmp],
+        'matterhouse: error: the SQL is empty: give a query, e.g. matterhouse query "select count(*) from articles"',
+    ),
+    (
+        "a query file that is not there",
+        lambda tmp: ["query", "--file", tmp / "none.sql", "--warehouse", tmp],
+        "matterhouse: error: No such file or directory: {tmp}/none.sql",
+    ),
+    (
+        "a report written into a missing folder",
+        lambda tmp: ["report", "--output", tmp / "no" / "r.html", "--warehouse", built(tmp)],
+        "matterhouse: error: No such file or directory: {tmp}/no/r.html",
+    ),
+    (
+        "a check that is an empty file",
+        lambda tmp: ["run", "--source", SEED, "--warehouse", tmp / "wh", "--checks", setup_check(tmp, "\n")],
+        "matterhouse: error: the data check {tmp}/checks/mine.sql cannot run: the file holds no query; "
+        "fix or remove it (nothing changed)",
     ),
     (
         "parquet output without a file",
@@ -134,7 +173,8 @@ def test_serve_refuses_a_prefect_server_that_does_not_answer(capsys, monkeypatch
     assert (status, stderr) == (
         1,
         "matterhouse: error: no Prefect server answers at PREFECT_API_URL=http://127.0.0.1:9/api: start one with "
-        "`prefect server start`, then `export PREFECT_API_URL=http://127.0.0.1:4200/api`, or correct it, and serve again\n",
+        "`PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 prefect server start`, "
+        "then `export PREFECT_API_URL=http://127.0.0.1:4200/api`, or correct it, and serve again\n",
     )
 
 
@@ -180,3 +220,29 @@ def test_a_full_disk_changes_nothing_and_the_next_run_recovers(capsys, disk, tmp
     filler.unlink()
     assert error_of(capsys, "run", "--source", CASES / "examples" / "input", "--warehouse", warehouse) == (0, "")
     assert query(warehouse, "select count(*) from source_files") == [(4,)]
+
+
+def test_a_check_ending_in_a_semicolon_runs(capsys, tmp_path):
+    checks = setup_check(tmp_path, "select url from articles where url is null;\n")
+    assert error_of(capsys, "run", "--source", SEED, "--warehouse", tmp_path / "wh", "--checks", checks)[0] == 0
+    assert query(tmp_path / "wh", "select status from check_results where check_name = 'mine'") == [("passed",)]
+
+
+def test_a_run_while_this_process_holds_the_warehouse_says_what_to_close(tmp_path):
+    import matterhouse
+
+    matterhouse.run([SEED], tmp_path / "wh")
+    with matterhouse.connect(tmp_path / "wh"), pytest.raises(matterhouse.MatterhouseError) as raised:
+        matterhouse.run([SEED], tmp_path / "wh")
+    assert str(raised.value) == (
+        f"the warehouse file {tmp_path / 'wh' / 'matterhouse.duckdb'} is open in this process (a connection from "
+        "matterhouse.connect() or duckdb.connect()); close it, then run again"
+    )
+
+
+def test_an_unknown_option_shows_the_commands_own_usage(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["run", "--fast"])
+    stderr = capsys.readouterr().err
+    assert raised.value.code == 2 and stderr.startswith("usage: matterhouse run [-h]")
+    assert stderr.endswith("matterhouse run: error: unrecognized arguments: --fast\n")

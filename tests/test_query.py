@@ -100,5 +100,5 @@ def test_a_table_fits_a_terminal_and_says_how_to_see_whole_cells():
     rows = [("a.md", "front matter is not closed: no second '---' line was found in the whole of the file")]
     fitted = as_table(["path", "reason"], rows, width=50).splitlines()
     assert max(len(line) for line in fitted[:3]) <= 50 and fitted[2].endswith("…")
-    assert fitted[-1] == "(cells cut to fit the terminal: --format csv or json, or a pipe, shows them whole)"
+    assert fitted[-1] == "(cells cut to fit: --format csv, or a pipe, shows them whole)"
     assert rows[0][1] in as_table(["path", "reason"], rows)  # no terminal: whole cells
