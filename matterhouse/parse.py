@@ -3,6 +3,7 @@
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import types
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,7 +32,9 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
                 advance(len(batch))
         return touched
     in_flight, numbers = {}, itertools.count()
-    with parse_pool(workers) as pool, file_progress(total) as advance, _workers_stopped_on_interrupt():
+    with _sigint_held():  # the pool may start multiprocessing's resource tracker
+        pool = parse_pool(workers)
+    with pool, file_progress(total) as advance, _workers_stopped_on_interrupt():
 
         def submit_next() -> None:
             batch = next(batches, None)
@@ -39,7 +42,7 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
                 future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size)
                 in_flight[future] = len(batch)
 
-        with _bare_main_module():  # the pool starts its workers on the first submits
+        with _bare_main_module(), _sigint_held():  # the pool starts its workers on the first submits
             for _ in range(2 * workers):
                 submit_next()
         while in_flight:
@@ -68,6 +71,18 @@ def parse_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=parse_worker.start_worker
     )
+
+
+@contextmanager
+def _sigint_held():
+    """Processes started inside inherit SIGINT blocked: a terminal's Ctrl-C that reached a
+    worker before its initializer ignores SIGINT would print a traceback from it. This
+    process gets such a Ctrl-C as soon as the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ def start_worker() -> None:
     in its foreground group, and each worker would print a traceback)."""
     leave_pandas_out()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it started: see parse._sigint_held
 
 
 def parse_batch(rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int) -> list[dict]:
