@@ -104,6 +104,7 @@ URLS = st.one_of(
 )
 
 
+@pytest.mark.slow  # a property sweep: seconds of examples
 @settings(max_examples=3000, deadline=None)
 @given(URLS)
 def test_canonical_urls_skip_urlsplit_only_when_it_would_change_nothing(text):
@@ -131,6 +132,7 @@ def integer_rule(text: str):
     return int(stripped)
 
 
+@pytest.mark.slow  # a property sweep: seconds of examples
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(st.text(alphabet="0123456789", max_size=25), st.text(alphabet="0123456789+- ²٣", max_size=22), st.text()))
 def test_integers_follow_the_rule_on_the_fast_path_too(text):

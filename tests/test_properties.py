@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ instants = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200,
 offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
 
 
+@pytest.mark.slow  # a property sweep: seconds of examples
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(
     title=st.one_of(st.none(), texts),
