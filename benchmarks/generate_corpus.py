@@ -211,8 +211,8 @@ class CorpusWriter:
         ][kind]
         return f"inbox/broken-{index:07d}.md", text
 
-    def write(self, out: Path) -> int:
-        written = 0
+    def documents(self):
+        """(path, bytes) of every file, in order."""
         for index in range(self.files):
             path, text = self.broken_file(index) if self.random.random() < self.broken else self.article(index)
             data = text.encode("utf-8")
@@ -220,6 +220,11 @@ class CorpusWriter:
                 data = data.replace(b"\n", b"\r\n")
             if self.random.random() < 0.03:
                 data = b"\xef\xbb\xbf" + data
+            yield path, data
+
+    def write(self, out: Path) -> int:
+        written = 0
+        for path, data in self.documents():
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

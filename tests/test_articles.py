@@ -76,7 +76,58 @@ def test_images_keep_their_list_position_and_unmapped_fields():
     assert [(row["position"], row["url"], row["width"], row["height"]) for row in images] == [
         (0, "https://img.example.com/1.jpg", 1200, None)
     ]
-    assert json.loads(images[0]["extra"]) == {"isCached": "true"}
+    assert json.loads(images[0]["extra"]) == {"isCached": True}
+
+
+EXTRA_FIELDS = b"""---
+webUrl: https://example.com/a
+title: 1e3
+quality: 012
+draft: false
+weight: 12
+ratio: 0.5
+hex: 0x1F
+octal: 0o17
+exponent: 1e3
+loud: TRUE
+quoted: "12"
+tagged: !!str 12
+answer: No
+switch: on
+agreed: yes
+time: 1:20
+day: 2020-01-01
+infinite: .inf
+huge: 123456789012345678901234567890
+nothing: ~
+nested: {featured: true, tags: [1, two, 3.0, "4"]}
+---
+"""
+
+
+def test_unmapped_fields_keep_their_yaml_core_schema_types():
+    own = parse(EXTRA_FIELDS).versions[0]
+    assert (own["title"], own["quality"]) == ("1e3", 12)  # columns still read the text as written
+    assert json.loads(own["extra"]) == {
+        "draft": False,
+        "weight": 12,
+        "ratio": 0.5,
+        "hex": 31,
+        "octal": 15,
+        "exponent": 1000.0,
+        "loud": True,
+        "quoted": "12",
+        "tagged": "12",
+        "answer": "No",
+        "switch": "on",
+        "agreed": "yes",
+        "time": "1:20",
+        "day": "2020-01-01",
+        "infinite": ".inf",
+        "huge": "123456789012345678901234567890",
+        "nothing": None,
+        "nested": {"featured": True, "tags": [1, "two", 3.0, "4"]},
+    }
 
 
 def test_related_entries_become_versions_and_relations():

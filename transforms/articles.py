@@ -23,6 +23,7 @@ from .normalize import (
     to_text,
     to_timestamp,
 )
+from .yaml_core import PlainScalar, core_value
 from .yaml_loader import DuplicateKey, load_front_matter
 
 # front-matter field -> (column, converter) for plain columns of `articles`.
@@ -56,7 +57,7 @@ RAW_VALUE_LIMIT = 200
 # The version of the rules in this package that turn a file into rows. Bump it with any
 # change that gives some file other rows: the warehouse records the version each file was
 # read with, and the next run reads every file read under an older one again.
-PARSE_RULES_VERSION = 2
+PARSE_RULES_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,19 @@ def _raw(value) -> str:
 def _json(values: dict) -> str | None:
     if not values:
         return None
-    return json.dumps(values, ensure_ascii=False, default=_json_default)
+    return json.dumps(_core_typed(values), ensure_ascii=False, default=_json_default)
+
+
+def _core_typed(value):
+    """Fields kept as JSON with their YAML 1.2 core-schema types: `true`, `12` and `0.5`
+    as JSON booleans and numbers; everything else (`yes`, `1:20`, quoted text) as text."""
+    if type(value) is PlainScalar:
+        return core_value(value)
+    if isinstance(value, dict):
+        return {key: _core_typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_core_typed(item) for item in value]
+    return value
 
 
 def _json_default(value):

@@ -2,8 +2,11 @@
 
 PyYAML's safe loader follows YAML 1.1, which turns `No`, `off` or `1:20` into booleans
 and numbers and `2020-01-01` into dates. Our columns are typed by the schema instead,
-so the loader resolves only `null`, `~` and empty values; every other plain scalar stays
-a string and `normalize` casts it per column. It uses libyaml's C parser (never the
+so the loader resolves only `null`, `~` and empty values; every other scalar stays a
+string and `normalize` casts it per column. A plain (unquoted) scalar that the YAML 1.2
+core schema reads as a boolean or a number (`true`, `12`, `0x1F`, `1e3`) is a
+`PlainScalar`: still the text as written, marked so that fields kept in `extra` can be
+given their core-schema types (`core_value`). It uses libyaml's C parser (never the
 unsafe loader), rejects application tags such as `!!python/object/apply`, and rejects
 anchors and aliases, which news front matter never needs and which make "billion laughs"
 bombs possible. Nesting deeper than MAX_DEPTH levels is refused too.
@@ -19,7 +22,9 @@ from typing import NamedTuple
 
 import yaml
 
+from . import yaml_fast
 from .errors import RejectedFile
+from .yaml_core import CORE_FIRST_CHARACTERS, CORE_SCALAR, CORE_TAG, MAX_DEPTH, PlainScalar
 
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -27,9 +32,6 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
 # What PyYAML's YAML 1.1 null resolver matches (its regular expression, written out).
 NULL_WORDS = frozenset({"~", "null", "Null", "NULL", ""})
-# Real front matter nests 4 levels (related -> entry -> images -> image); the limit leaves
-# room for odd but honest files and keeps every later walk of the data shallow.
-MAX_DEPTH = 32
 
 
 class FrontMatterLoader(yaml.CSafeLoader):
@@ -41,10 +43,20 @@ class FrontMatterLoader(yaml.CSafeLoader):
     }
 
     def resolve(self, kind, value, implicit):
-        """The null-only resolution above, without the generic regular-expression walk."""
+        """The null-only resolution above, plus CORE_TAG for the plain scalars the core
+        schema types, without the generic regular-expression walk."""
         if kind is yaml.ScalarNode:
-            return NULL_TAG if implicit[0] and value in NULL_WORDS else STR_TAG
+            if not implicit[0]:
+                return STR_TAG
+            if value in NULL_WORDS:
+                return NULL_TAG
+            if value[0] in CORE_FIRST_CHARACTERS and CORE_SCALAR.match(value):
+                return CORE_TAG
+            return STR_TAG
         return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+
+    def construct_plain_scalar(self, node):
+        return PlainScalar(node.value)
 
     # Path resolvers are never registered, so there is no path to track.
     def descend_resolver(self, current_node, current_index):
@@ -62,6 +74,9 @@ class FrontMatterLoader(yaml.CSafeLoader):
         return super().construct_object(node, deep)
 
 
+FrontMatterLoader.add_constructor(CORE_TAG, FrontMatterLoader.construct_plain_scalar)
+
+
 class DuplicateKey(NamedTuple):
     """A key given more than once in one mapping: YAML keeps the last value, silently."""
 
@@ -75,7 +90,17 @@ def load_mapping(yaml_text: str) -> dict:
 
 
 def load_front_matter(yaml_text: str) -> tuple[dict, list[DuplicateKey]]:
-    """load_mapping's dict, with the keys given twice in one of its mappings."""
+    """load_mapping's dict, with the keys given twice in one of its mappings: from the
+    yaml-rs fast path when it is sure to give what libyaml gives, else from libyaml."""
+    fast = yaml_fast.load(yaml_text)
+    if fast is not None:
+        return fast, []
+    return load_with_libyaml(yaml_text)
+
+
+def load_with_libyaml(yaml_text: str) -> tuple[dict, list[DuplicateKey]]:
+    """The reference path: libyaml's parser, and PyYAML's constructor where the document
+    is not plain data. It says why a file cannot be read."""
     duplicates: list[DuplicateKey] = []
     try:
         data = _load(yaml_text, duplicates)
@@ -91,7 +116,8 @@ def load_front_matter(yaml_text: str) -> tuple[dict, list[DuplicateKey]]:
         ) from None
     except yaml.YAMLError as error:
         raise RejectedFile(f"invalid YAML: {_one_line(error)}") from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError, IndexError) as error:
+        # IndexError: PyYAML's !!int and !!float constructors on an empty value
         raise RejectedFile(f"front matter could not be read: {_one_line(error)}") from None
     if data is None:
         raise RejectedFile("front matter is empty: there is nothing between the '---' lines")
@@ -148,6 +174,8 @@ class _PlainBuilder:
             return node.value
         if kind is yaml.ScalarNode and tag == NULL_TAG:
             return None
+        if kind is yaml.ScalarNode and tag == CORE_TAG:
+            return PlainScalar(node.value)
         if depth > MAX_DEPTH and kind is not yaml.ScalarNode:
             raise RejectedFile(TOO_DEEP)
         if kind is yaml.MappingNode and tag == MAP_TAG:

@@ -19,5 +19,5 @@ create table if not exists articles (
     has_source_file boolean not null,  -- false: known only from other files' related lists
     source_path varchar,               -- file the article came from, relative to its source folder
     source_file_id varchar,            -- -> source_files.source_file_id
-    extra json                         -- every front-matter field not mapped to a column
+    extra json                         -- every front-matter field not mapped to a column, with YAML 1.2 core-schema types
 )

@@ -6,5 +6,5 @@ create table if not exists images (
     width bigint,
     height bigint,
     title varchar,
-    extra json                    -- the image's fields not mapped to a column
+    extra json                    -- the image's fields not mapped to a column, with YAML 1.2 core-schema types
 )

@@ -1,0 +1,174 @@
+"""The fast YAML path: yaml-rs (Rust, YAML 1.2) parses front matter several times faster
+than libyaml and PyYAML's constructor.
+
+Its result is used only where it must equal the reference path's (yaml_loader, which stays
+the rule): `load` returns None whenever it cannot be sure, and the caller then asks the
+reference, which also says why a bad file is rejected. yaml-rs differs from our rules in
+ways a search of the text finds before parsing (`_needs_reference`): it drops tags and
+expands aliases that we reject, it reads `0X1F`, `0b101`, `1_000`, `-0` and `+12` as
+numbers without keeping how they were written, it reads JSON-style `{"a":012}` where
+libyaml keeps text, and it follows YAML 1.2 for control characters and line breaks where
+libyaml follows 1.1. After parsing, a float, a boolean not written in lower case, a key
+that is not text or is very long, a clash of keys once they are text, a nesting deeper
+than MAX_DEPTH or a top level that is not a mapping sends the file to the reference too.
+The search may send a good file to the reference (a title with ` & ` in it); it must never
+let through one the reference would read differently. The differential tests hold it to
+that.
+"""
+
+import re
+
+from .yaml_core import MAX_DEPTH, PlainScalar
+
+try:
+    import yaml_rs
+except ImportError:  # no wheel for this platform: the reference path reads everything
+    yaml_rs = None
+
+# UTF-8 bytes of what YAML 1.1 and 1.2 read differently: tabs, CR and the other C0
+# controls and DEL (the translation deletes every other byte) ...
+PRINTABLE_BYTES = bytes([0x0A, *range(0x20, 0x7F), *range(0x80, 0x100)])
+# ... C1 controls (NEL among them), the line and paragraph separators, byte-order marks
+# and the non-characters U+FFFE and U+FFFF, all of which start with one of these bytes.
+SPECIAL_CHARACTERS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")
+SPECIAL_LEAD_BYTES = (b"\xc2", b"\xe2", b"\xef")
+# Characters that, at the start of a scalar, make a tag, an anchor or alias, a merge key,
+# a directive or a number with a sign. & and * followed by a space are plain text.
+SUSPECT_STARTS = "!&*<%+"
+# Scalar starts in block context follow a space or a line break; yaml-rs would not give
+# back a number written with a leading zero (`012`, `0x1F`, `0b1`) or as `-0` as written.
+LEADING_ZEROS = (" 0", "\n0")
+NEGATIVE_ZEROS = (" -0", "\n-0")
+ZERO_FOLLOWERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+# In a flow collection ([...] or {...}) scalars also start after [ { , and right after a
+# JSON-like key ("a":1), and `?` marks a key; there the whole search runs.
+IN_FLOW_SUSPECT = re.compile(r"""(?:[\s\[\]{},]|["']:)(?:[!<%+?]|[&*][^\s]|-0|0[0-9A-Za-z_]|[-+0-9_]*_|True|TRUE|False|FALSE)""")
+LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+CAPITALIZED_BOOLEANS = ("True", "TRUE", "False", "FALSE")
+BOOLEAN_TEXT = {True: PlainScalar("true"), False: PlainScalar("false")}
+# libyaml refuses a key of about 1,024 characters in some places yaml-rs accepts it; real
+# keys are short.
+LONGEST_KEY = 256
+
+
+class _NotSure(Exception):
+    """The reference path must read this document."""
+
+
+def load(yaml_text: str) -> dict | None:
+    """The front matter's mapping exactly as the reference path builds it, or None."""
+    if yaml_rs is None or _needs_reference(yaml_text):
+        return None
+    try:
+        data = yaml_rs.loads(yaml_text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except Exception:  # whatever yaml-rs refuses, the reference reads or explains
+        return None
+    if type(data) is not dict:
+        return None
+    as_reference = _AsReference()
+    try:
+        data = as_reference.mapping(data, 1)
+    except _NotSure:
+        return None
+    if as_reference.saw_boolean and any(word in yaml_text for word in CAPITALIZED_BOOLEANS):
+        return None  # `True` and `TRUE` also become booleans, but their text is not "true"
+    return data
+
+
+def _needs_reference(text: str) -> bool:
+    """Whether the text holds something yaml-rs may read otherwise than the reference. The
+    searches are in C; a regular expression runs only on a candidate."""
+    last_line = text.rstrip().rpartition("\n")[2]
+    if not text.endswith("\n") or "|" in last_line or ">" in last_line:
+        return True  # a block scalar ending the text: the two read its line breaks differently
+    raw = text.encode()
+    if raw.translate(None, PRINTABLE_BYTES):
+        return True
+    if not raw.isascii() and any(lead in raw for lead in SPECIAL_LEAD_BYTES) and SPECIAL_CHARACTERS.search(raw):
+        return True
+    if "[" in text or "{" in text:
+        return IN_FLOW_SUSPECT.search("\n" + text) is not None
+    text = "\n" + text
+    return (
+        any(_starts_a_scalar(text, character) for character in SUSPECT_STARTS if character in text)
+        or any(negative_zero in text for negative_zero in NEGATIVE_ZEROS)
+        or any(_leading_zero(text, candidate) for candidate in LEADING_ZEROS if candidate in text)
+        or ("_" in text and _digits_with_underscores(text))
+    )
+
+
+def _starts_a_scalar(text: str, character: str) -> bool:
+    at = text.find(character)
+    while at >= 0:
+        if text[at - 1] in " \n" and not (character in "&*" and text[at + 1 : at + 2] in (" ", "\n", "")):
+            return True
+        at = text.find(character, at + 1)
+    return False
+
+
+def _leading_zero(text: str, candidate: str) -> bool:
+    at = text.find(candidate)
+    while at >= 0:
+        if text[at + len(candidate) : at + len(candidate) + 1] in ZERO_FOLLOWERS:
+            return True
+        at = text.find(candidate, at + 1)
+    return False
+
+
+def _digits_with_underscores(text: str) -> bool:
+    """Whether a scalar starts with digits and underscores, which yaml-rs reads as a
+    number without them (`1_000`, `_0`)."""
+    at = text.find("_")
+    while at >= 0:
+        start = at
+        while text[start - 1] in "0123456789_+-":
+            start -= 1
+        if text[start - 1] in " \n" and text[at + 1 : at + 2] not in LETTERS:
+            return True
+        at = text.find("_", at + 1)
+    return False
+
+
+class _AsReference:
+    """Turns yaml-rs's result into the reference's, in place: booleans and integers become
+    the PlainScalar text they were written as; raises _NotSure where it cannot know."""
+
+    def __init__(self):
+        self.saw_boolean = False
+
+    def mapping(self, mapping: dict, depth: int) -> dict:
+        if depth > MAX_DEPTH:
+            raise _NotSure
+        odd_keys = False
+        for key, value in mapping.items():
+            if type(key) is not str or len(key) > LONGEST_KEY:
+                odd_keys = True
+            kind = type(value)
+            if kind is not str and value is not None:
+                mapping[key] = self.mapping(value, depth + 1) if kind is dict else self.other(value, kind, depth)
+        return self.text_keys(mapping) if odd_keys else mapping
+
+    def sequence(self, items: list, depth: int) -> list:
+        if depth > MAX_DEPTH:
+            raise _NotSure
+        for position, item in enumerate(items):
+            kind = type(item)
+            if kind is not str and item is not None:
+                items[position] = self.mapping(item, depth + 1) if kind is dict else self.other(item, kind, depth)
+        return items
+
+    def other(self, value, kind, depth: int):
+        if kind is list:
+            return self.sequence(value, depth + 1)
+        if kind is int:
+            return PlainScalar(value)  # the guard let through only numbers written as str(value)
+        if kind is bool:
+            self.saw_boolean = True
+            return BOOLEAN_TEXT[value]
+        raise _NotSure  # a float, whose text as written is lost (1.50, 1e3), or anything else
+
+    def text_keys(self, mapping: dict) -> dict:
+        keys = [key if type(key) is str else self.other(key, type(key), 0) for key in mapping]
+        if max(map(len, keys)) > LONGEST_KEY or len(set(keys)) < len(keys):
+            raise _NotSure  # `12` and `"12"`: the reference reports the key given twice
+        return dict(zip(keys, mapping.values(), strict=True))
