@@ -7,21 +7,22 @@ For each corpus size it reports:
 - baseline: one process of its own reading every file and parsing its front matter with
   yaml.CSafeLoader, nothing else (the floor a pure-Python loader cannot beat); it runs
   before and after the full load and the mean counts, since the machine's speed drifts;
-- full load: matterhouse.run() in this process (the library's steps, as `matterhouse run`
-  runs them without a Prefect API), into an empty warehouse, wall-clock seconds and files/s;
+- full load: `matterhouse run --source CORPUS --warehouse DIR` as a user types it (the
+  command's start-up included, no Prefect API), into an empty warehouse, wall-clock
+  seconds and files/s;
 - ratio: full load / baseline (machines are noisy, so compare ratios, not seconds);
-- peak RSS: the largest sum of resident memory over this process tree (the parse
-  workers included) during the full load;
-- rerun: the same run again with nothing changed, and its ratios to the full load and
-  to the baseline;
+- largest process: the peak resident memory of the largest single process of the run
+  (the command or one parse worker), and the peak of their sum;
+- rerun: the same command again with nothing changed, and its ratios to the full load
+  and to the baseline;
 - stages: the full load's scan / parse / load / export seconds, as the run recorded them.
 With --memory-only, only the full load runs (no baseline, no rerun): for corpora whose
 baseline would take many minutes and whose question is memory.
-`benchmarks/cli_startup.py` measures the command's own start-up, which this leaves out.
 Corpora are generated with generate_corpus.py (seed 7) and reused when present.
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -67,44 +68,45 @@ def baseline_seconds(corpus: Path) -> float:
     return float(output)
 
 
-def tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
-    total, pending = 0, [root_pid]
+def tree_rss_bytes(root_pid: int) -> tuple[int, int]:
+    """Resident memory of the largest process of a tree and of the whole tree, from /proc."""
+    largest, total, pending = 0, 0, [root_pid]
     while pending:
         pid = pending.pop()
         try:
             with open(f"/proc/{pid}/status") as status:
                 for line in status:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
+                        resident = int(line.split()[1]) * 1024
+                        largest, total = max(largest, resident), total + resident
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as children:
                     pending.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return largest, total
 
 
-def timed_run(run, *args, **kwargs) -> tuple[float, int, dict]:
-    """Wall seconds of a call, the peak RSS of this process tree meanwhile, and its result."""
-    peak, done = 0, threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss_bytes(os.getpid()))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
+def timed_command(corpus: Path, warehouse: Path) -> tuple[float, int, int, dict]:
+    """Wall seconds of `matterhouse run` over the corpus, the peak RSS of its largest
+    process and of its whole tree meanwhile, and the run's record."""
+    command = [str(Path(sys.executable).with_name("matterhouse")), "run", "--json"]
+    command += ["--source", str(corpus), "--warehouse", str(warehouse)]
     started = time.perf_counter()
-    try:
-        result = run(*args, **kwargs)
-    finally:
-        elapsed = time.perf_counter() - started
-        done.set()
-        sampler.join()
-    return elapsed, peak, result
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    largest = total = 0
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(process.communicate()))
+    reader.start()
+    while process.poll() is None:
+        sizes = tree_rss_bytes(process.pid)
+        largest, total = max(largest, sizes[0]), max(total, sizes[1])
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    reader.join()
+    if process.returncode != 0:
+        sys.exit(f"matterhouse run failed ({process.returncode}): {output[1].strip()}")
+    return elapsed, largest, total, json.loads(output[0])
 
 
 def main() -> None:
@@ -114,35 +116,27 @@ def main() -> None:
     parser.add_argument("--memory-only", action="store_true", help="full load only: seconds, files/s, peak RSS")
     args = parser.parse_args()
     print(
-        "| files | full load s | files/s | baseline s | ratio | peak RSS MiB | rerun s "
-        "| rerun / full load | rerun / baseline | stages s |"
+        "| files | full load s | files/s | baseline s | ratio | largest process MiB | all processes MiB "
+        "| rerun s | rerun / full load | rerun / baseline | stages s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for files in args.files or [10_000]:
         corpus = ensure_corpus(args.work, files)
         warehouse = args.work / f"warehouse-{files}"
         shutil.rmtree(warehouse, ignore_errors=True)
-        options = {"sources": [str(corpus)], "warehouse": str(warehouse)}
+        baseline_before = 0.0 if args.memory_only else baseline_seconds(corpus)
+        full, largest, total, record = timed_command(corpus, warehouse)
+        memory = f"{largest / 2**20:,.0f} | {total / 2**20:,.0f}"
         if args.memory_only:
-            full, peak, record = timed_run(load, **options)
-            memory = f"{peak / 2**20:,.0f}"
             print(f"| {files:,} | {full:.1f} | {files / full:,.0f} | | | {memory} | | | | {stage_seconds(record)} |", flush=True)
             continue
-        baseline_before = baseline_seconds(corpus)
-        full, peak, record = timed_run(load, **options)
         baseline = (baseline_before + baseline_seconds(corpus)) / 2
-        rerun, _, _ = timed_run(load, **options)
+        rerun = timed_command(corpus, warehouse)[0]
         print(
-            f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} "
-            f"| {peak / 2**20:,.0f} | {rerun:.1f} | {rerun / full:.3f} | {rerun / baseline:.3f} | {stage_seconds(record)} |",
+            f"| {files:,} | {full:.1f} | {files / full:,.0f} | {baseline:.1f} | {full / baseline:.2f} | {memory} "
+            f"| {rerun:.2f} | {rerun / full:.3f} | {rerun / baseline:.3f} | {stage_seconds(record)} |",
             flush=True,
         )
-
-
-def load(sources: list[str], warehouse: str) -> dict:
-    import matterhouse
-
-    return matterhouse.run(sources, warehouse).record
 
 
 def stage_seconds(record: dict) -> str:

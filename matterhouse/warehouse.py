@@ -16,8 +16,9 @@ from .transforms.errors import MatterhouseError
 SQL_DIR = package_folder("matterhouse.sql")
 DATABASE_FILE = "matterhouse.duckdb"
 # DuckDB would take up to 80% of the machine's memory; capped, it spills to disk instead,
-# so a run's memory does not grow with the corpus.
-MEMORY_LIMIT = "400MB"
+# so a run's memory does not grow with the corpus. With Python and pyarrow (about 170 MB)
+# this keeps the run's process under 512 MB.
+MEMORY_LIMIT = "300MB"
 PARAMETER = re.compile(r"\$([a-z_]+)")
 LOCK_RETRY_FIRST_WAIT = 0.5
 # DuckDB writes a full row group while the insert runs, on every thread, and the last,

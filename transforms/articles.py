@@ -51,8 +51,13 @@ PROVIDER_COLUMNS: dict[str, tuple[str, Callable]] = {
     "domain": ("provider_domain", normalize_domain),
     "name": ("provider_name", to_text),
 }
+# Each rule table's columns, all null: where a row starts.
+ARTICLE_NULLS = dict.fromkeys(column for column, _ in ARTICLE_COLUMNS.values())
+IMAGE_NULLS = dict.fromkeys(column for column, _ in IMAGE_COLUMNS.values())
+PROVIDER_NULLS = dict.fromkeys(column for column, _ in PROVIDER_COLUMNS.values())
 # Fields with their own handling; every other field goes to the `extra` JSON.
-STRUCTURED_FIELDS = {"webUrl", "provider", "images", "topics"}
+STRUCTURED_FIELDS = frozenset({"webUrl", "provider", "images", "topics"})
+OWN_STRUCTURED_FIELDS = STRUCTURED_FIELDS | {"related"}  # a file's own article also has its related list
 RAW_VALUE_LIMIT = 200
 # The version of the rules in this package that turn a file into rows. Bump it with any
 # change that gives some file other rows: the warehouse records the version each file was
@@ -156,7 +161,7 @@ class _ArticleReader:
             url = normalize_url(fields["webUrl"])
         except ValueError as error:
             raise RejectedFile(f"webUrl {_raw(fields['webUrl'])} {error}") from None
-        own = self._version(fields, url, embed_position=None, prefix="", ignore={"related"})
+        own = self._version(fields, url, embed_position=None, prefix="", skip=OWN_STRUCTURED_FIELDS)
         own["body"] = body
         self.parsed.file["article_id"] = own["article_id"]
         self._related(own["version_id"], fields.get("related"))
@@ -168,7 +173,7 @@ class _ArticleReader:
             f"{duplicate.key} is given twice in one mapping (line {duplicate.line}); the last value is used",
         )
 
-    def _version(self, fields: dict, url: str, embed_position, prefix: str, ignore=()) -> dict:
+    def _version(self, fields: dict, url: str, embed_position, prefix: str, skip=STRUCTURED_FIELDS) -> dict:
         version_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))
         version = {
             "version_id": version_id,
@@ -177,9 +182,9 @@ class _ArticleReader:
             "article_id": stable_id(url),
             "url": url,
             "body": None,
+            **ARTICLE_NULLS,
         }
-        version.update(self._columns(fields, ARTICLE_COLUMNS, prefix))
-        extra = {k: v for k, v in fields.items() if k not in ARTICLE_COLUMNS and k not in STRUCTURED_FIELDS and k not in ignore}
+        extra = self._columns(fields, ARTICLE_COLUMNS, prefix, version, skip)
         self._provider(version, fields.get("provider"), prefix, extra)
         self._images(version_id, fields.get("images"), prefix)
         self._topics(version_id, fields.get("topics"), prefix)
@@ -187,15 +192,20 @@ class _ArticleReader:
         self.parsed.versions.append(version)
         return version
 
-    def _columns(self, fields: dict, rules: dict, prefix: str) -> dict:
-        row = {}
-        for key, (column, convert) in rules.items():
-            value = fields.get(key)
-            if value is None or (convert is to_text and type(value) is str):
-                row[column] = value  # the common cases, without a call
+    def _columns(self, fields: dict, rules: dict, prefix: str, row: dict, skip=frozenset()) -> dict:
+        """Set `row`'s columns from `fields` by `rules`, in one pass over the fields (the row
+        starts with them null); return the fields no rule maps, but for those in `skip`."""
+        leftovers = {}
+        for key, value in fields.items():
+            rule = rules.get(key)
+            if rule is None:
+                if key not in skip:
+                    leftovers[key] = value
+            elif value is None or (rule[1] is to_text and type(value) is str):
+                row[rule[0]] = value  # the common cases, without a call
             else:
-                row[column] = self._convert(value, convert, prefix + key)
-        return row
+                row[rule[0]] = self._convert(value, rule[1], prefix + key)
+        return leftovers
 
     def _convert(self, value, convert: Callable, field_name: str):
         if value is None:
@@ -211,18 +221,17 @@ class _ArticleReader:
         self.parsed.warnings.append({"source_file_id": self.source_file_id, **warning.__dict__})
 
     def _provider(self, version: dict, provider, prefix: str, extra: dict) -> None:
-        version.update(provider_id=None, provider_domain=None, provider_name=None)
+        version.update(provider_id=None, **PROVIDER_NULLS)
         if provider is None:
             return
         if not isinstance(provider, dict):
             self._warn(prefix + "provider", provider, f"{prefix}provider is not a mapping with a domain; loaded as null")
             return
-        version.update(self._columns(provider, PROVIDER_COLUMNS, prefix + "provider."))
+        leftovers = self._columns(provider, PROVIDER_COLUMNS, prefix + "provider.", version)
         if provider.get("domain") is None:
             self._warn(prefix + "provider.domain", None, f"{prefix}provider has no domain; the article has no provider")
         if version["provider_domain"] is not None:
             version["provider_id"] = stable_id(version["provider_domain"])
-        leftovers = {k: v for k, v in provider.items() if k not in PROVIDER_COLUMNS}
         if leftovers:
             extra["provider"] = leftovers
 
@@ -232,9 +241,8 @@ class _ArticleReader:
             if not isinstance(image, dict) or not _has_text(image.get("url")):
                 self._warn(name, image, f"{name} has no url; the image is skipped")
                 continue
-            row = {"version_id": version_id, "source_file_id": self.source_file_id, "position": position}
-            row.update(self._columns(image, IMAGE_COLUMNS, name + "."))
-            row["extra"] = _json({k: v for k, v in image.items() if k not in IMAGE_COLUMNS})
+            row = {"version_id": version_id, "source_file_id": self.source_file_id, "position": position, **IMAGE_NULLS}
+            row["extra"] = _json(self._columns(image, IMAGE_COLUMNS, name + ".", row))
             self.parsed.images.append(row)
 
     def _topics(self, version_id: str, topics, prefix: str) -> None:

@@ -126,7 +126,7 @@ def to_integer(value: object) -> int | None:
     """A whole number written in decimal."""
     if value is None:
         return None
-    if type(value) is str and len(value) <= SAFE_DIGITS and value.isascii() and value.isdigit():
+    if isinstance(value, str) and len(value) <= SAFE_DIGITS and value.isascii() and value.isdigit():
         return int(value)  # most numbers: plain digits, and too short to overflow
     if isinstance(value, int) and not isinstance(value, bool):
         number = value

@@ -29,22 +29,19 @@ except ImportError:  # no wheel for this platform: the reference path reads ever
 # controls and DEL (the translation deletes every other byte) ...
 PRINTABLE_BYTES = bytes([0x0A, *range(0x20, 0x7F), *range(0x80, 0x100)])
 # ... C1 controls (NEL among them), the line and paragraph separators, byte-order marks
-# and the non-characters U+FFFE and U+FFFF, all of which start with one of these bytes.
+# and the non-characters U+FFFE and U+FFFF, which start with \xc2, \xe2 or \xef.
 SPECIAL_CHARACTERS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")
-SPECIAL_LEAD_BYTES = (b"\xc2", b"\xe2", b"\xef")
 # Characters that, at the start of a scalar, make a tag, an anchor or alias, a merge key,
 # a directive or a number with a sign. & and * followed by a space are plain text.
 SUSPECT_STARTS = "!&*<%+"
-# Scalar starts in block context follow a space or a line break; yaml-rs would not give
-# back a number written with a leading zero (`012`, `0x1F`, `0b1`) or as `-0` as written.
-LEADING_ZEROS = (" 0", "\n0")
-NEGATIVE_ZEROS = (" -0", "\n-0")
+# Scalar starts in block context follow a space or a line break (`_needs_reference` looks
+# for " 0", "\n0", " -0" and "\n-0"): yaml-rs would not give back a number written with a
+# leading zero (`012`, `0x1F`, `0b1`) or as `-0` as written.
 ZERO_FOLLOWERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 # In a flow collection ([...] or {...}) scalars also start after [ { , and right after a
 # JSON-like key ("a":1), and `?` marks a key; there the whole search runs.
 IN_FLOW_SUSPECT = re.compile(r"""(?:[\s\[\]{},]|["']:)(?:[!<%+?]|[&*][^\s]|-0|0[0-9A-Za-z_]|[-+0-9_]*_|True|TRUE|False|FALSE)""")
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-CAPITALIZED_BOOLEANS = ("True", "TRUE", "False", "FALSE")
 BOOLEAN_TEXT = {True: PlainScalar("true"), False: PlainScalar("false")}
 # libyaml refuses a key of about 1,024 characters in some places yaml-rs accepts it; real
 # keys are short.
@@ -70,7 +67,7 @@ def load(yaml_text: str) -> dict | None:
         data = as_reference.mapping(data, 1)
     except _NotSure:
         return None
-    if as_reference.saw_boolean and any(word in yaml_text for word in CAPITALIZED_BOOLEANS):
+    if as_reference.saw_boolean and ("True" in yaml_text or "TRUE" in yaml_text or "False" in yaml_text or "FALSE" in yaml_text):
         return None  # `True` and `TRUE` also become booleans, but their text is not "true"
     return data
 
@@ -84,15 +81,19 @@ def _needs_reference(text: str) -> bool:
     raw = text.encode()
     if raw.translate(None, PRINTABLE_BYTES):
         return True
-    if not raw.isascii() and any(lead in raw for lead in SPECIAL_LEAD_BYTES) and SPECIAL_CHARACTERS.search(raw):
+    if not raw.isascii() and (b"\xc2" in raw or b"\xe2" in raw or b"\xef" in raw) and SPECIAL_CHARACTERS.search(raw):
         return True
     if "[" in text or "{" in text:
         return IN_FLOW_SUSPECT.search("\n" + text) is not None
     text = "\n" + text
+    for character in SUSPECT_STARTS:
+        if character in text and _starts_a_scalar(text, character):
+            return True
     return (
-        any(_starts_a_scalar(text, character) for character in SUSPECT_STARTS if character in text)
-        or any(negative_zero in text for negative_zero in NEGATIVE_ZEROS)
-        or any(_leading_zero(text, candidate) for candidate in LEADING_ZEROS if candidate in text)
+        " -0" in text
+        or "\n-0" in text
+        or (" 0" in text and _leading_zero(text, " 0"))
+        or ("\n0" in text and _leading_zero(text, "\n0"))
         or ("_" in text and _digits_with_underscores(text))
     )
 
@@ -144,8 +145,14 @@ class _AsReference:
             if type(key) is not str or len(key) > LONGEST_KEY:
                 odd_keys = True
             kind = type(value)
-            if kind is not str and value is not None:
-                mapping[key] = self.mapping(value, depth + 1) if kind is dict else self.other(value, kind, depth)
+            if kind is str or value is None:
+                continue
+            if kind is int:
+                mapping[key] = PlainScalar(value)  # the search let through only numbers written as str(value)
+            elif kind is dict:
+                mapping[key] = self.mapping(value, depth + 1)
+            else:
+                mapping[key] = self.other(value, kind, depth)
         return self.text_keys(mapping) if odd_keys else mapping
 
     def sequence(self, items: list, depth: int) -> list:
@@ -153,15 +160,17 @@ class _AsReference:
             raise _NotSure
         for position, item in enumerate(items):
             kind = type(item)
-            if kind is not str and item is not None:
-                items[position] = self.mapping(item, depth + 1) if kind is dict else self.other(item, kind, depth)
+            if kind is str or item is None:
+                continue
+            items[position] = self.mapping(item, depth + 1) if kind is dict else self.other(item, kind, depth)
         return items
 
     def other(self, value, kind, depth: int):
+        """A list, integer or boolean; anything else is not sure."""
         if kind is list:
             return self.sequence(value, depth + 1)
         if kind is int:
-            return PlainScalar(value)  # the guard let through only numbers written as str(value)
+            return PlainScalar(value)
         if kind is bool:
             self.saw_boolean = True
             return BOOLEAN_TEXT[value]
