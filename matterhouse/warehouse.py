@@ -16,10 +16,11 @@ from .transforms.errors import MatterhouseError
 SQL_DIR = package_folder("matterhouse.sql")
 DATABASE_FILE = "matterhouse.duckdb"
 # DuckDB would take up to 80% of the machine's memory; capped, it spills to disk instead,
-# so a run's memory does not grow with the corpus. DuckDB's own memory goes beyond this
-# limit by up to 200 MB over a long load; with Python and pyarrow (about 190 MB) a run of a
-# million files stays under 512 MB, and the load is no slower than with 400 MB.
-MEMORY_LIMIT = "200MB"
+# so a run's memory does not grow with the corpus. With Python and pyarrow (about 190 MB)
+# and what DuckDB holds beyond its limit, a run of 100,000 files peaks near 490 MB and one
+# of 1,000,000 near 560 MB. A million files need more than 256 MB here: at that limit the
+# model inserts run out of memory.
+MEMORY_LIMIT = "300MB"
 PARAMETER = re.compile(r"\$([a-z_]+)")
 LOCK_RETRY_FIRST_WAIT = 0.5
 # DuckDB writes a full row group while the insert runs, on every thread, and the last,
