@@ -85,12 +85,32 @@ def test_numbers_and_booleans_are_plain_scalars_written_as_they_were():
         "- a\n- b",
         "just text",
         "",
+        'a: "\\ud83d\\ude00"',
+        '"\\ud800\\udc00": a',
+        'title: "Foo [Bar]"\nx: &\xa0a value\ny: *\xa0a',
+        "a: [&\u3000 x, *\u3000]",
+        "a: &\xa0a x\nb: *\xa0a\n# [",
+        "a: [a:]",
+        "a: {a:?}",
+        "a: [:a]",
+        "a: [>\n]",
+        'a: {"b":>\n}',
+        "a: {b\n c: d}",
+        "...\na: b",
+        "... #c\na: b",
+        "a: \ud800",
     ],
 )
 def test_traps_go_to_the_reference_path(text):
     text += "\n"  # as the splitter hands front matter over
     assert yaml_fast.load(text) is None
     assert compare_text(text)[2] is False
+
+
+def test_an_integer_too_long_for_str_goes_to_the_reference_path():
+    text = "a: " + "9" * 4301 + "\n"
+    assert yaml_fast.load(text) is None
+    assert load_front_matter(text)[0] == {"a": "9" * 4301}
 
 
 def test_the_dispatch_gives_the_reference_rejection_reason():

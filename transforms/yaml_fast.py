@@ -39,8 +39,17 @@ SUSPECT_STARTS = "!&*<%+"
 # leading zero (`012`, `0x1F`, `0b1`) or as `-0` as written.
 ZERO_FOLLOWERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 # In a flow collection ([...] or {...}) scalars also start after [ { , and right after a
-# JSON-like key ("a":1), and `?` marks a key; there the whole search runs.
-IN_FLOW_SUSPECT = re.compile(r"""(?:[\s\[\]{},]|["']:)(?:[!<%+?]|[&*][^\s]|-0|0[0-9A-Za-z_]|[-+0-9_]*_|True|TRUE|False|FALSE)""")
+# JSON-like key ("a":1); `?`, `:`, `|` and `>` there, a `:` before a flow indicator, a `:`
+# opening a line and a {...} over several lines are read differently by YAML 1.1 and 1.2.
+# This search runs, besides the block ones, when the text has a bracket or a brace.
+IN_FLOW_SUSPECT = re.compile(
+    r"""(?:[\s\[\]{},]|["']:)(?:[!<%+?:|>]|[&*][^ \n]|-0|0[0-9A-Za-z_]|[-+0-9_]*_|True|TRUE|False|FALSE)"""
+    r"""|:[,?\[\]{}]|\n *:|\{[^}]*\n"""
+)
+# A surrogate pair written as escapes, which yaml-rs joins and libyaml refuses.
+SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+# A document-end marker, which yaml-rs passes over at the start of a document.
+DOCUMENT_END = re.compile(r"^\.\.\.(?:[ \n]|\Z)", re.MULTILINE)
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 BOOLEAN_TEXT = {True: PlainScalar("true"), False: PlainScalar("false")}
 # libyaml refuses a key of about 1,024 characters in some places yaml-rs accepts it; real
@@ -65,7 +74,7 @@ def load(yaml_text: str) -> dict | None:
     as_reference = _AsReference()
     try:
         data = as_reference.mapping(data, 1)
-    except _NotSure:
+    except (_NotSure, ValueError):  # ValueError: an integer of over 4,300 digits, too long for str()
         return None
     if as_reference.saw_boolean and ("True" in yaml_text or "TRUE" in yaml_text or "False" in yaml_text or "FALSE" in yaml_text):
         return None  # `True` and `TRUE` also become booleans, but their text is not "true"
@@ -78,14 +87,21 @@ def _needs_reference(text: str) -> bool:
     last_line = text.rstrip().rpartition("\n")[2]
     if not text.endswith("\n") or "|" in last_line or ">" in last_line:
         return True  # a block scalar ending the text: the two read its line breaks differently
-    raw = text.encode()
+    try:
+        raw = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: only the reference explains it
+        return True
     if raw.translate(None, PRINTABLE_BYTES):
         return True
     if not raw.isascii() and (b"\xc2" in raw or b"\xe2" in raw or b"\xef" in raw) and SPECIAL_CHARACTERS.search(raw):
         return True
-    if "[" in text or "{" in text:
-        return IN_FLOW_SUSPECT.search("\n" + text) is not None
+    if "\\" in text and SURROGATE_ESCAPE.search(text):
+        return True
+    if "..." in text and DOCUMENT_END.search(text):
+        return True
     text = "\n" + text
+    if ("[" in text or "{" in text) and IN_FLOW_SUSPECT.search(text):
+        return True
     for character in SUSPECT_STARTS:
         if character in text and _starts_a_scalar(text, character):
             return True
