@@ -7,10 +7,12 @@ reference, which also says why a bad file is rejected. yaml-rs differs from our 
 ways a search of the text finds before parsing (`_needs_reference`): it drops tags and
 expands aliases that we reject, it reads `0X1F`, `0b101`, `1_000`, `-0` and `+12` as
 numbers without keeping how they were written, it reads JSON-style `{"a":012}` where
-libyaml keeps text, and it follows YAML 1.2 for control characters and line breaks where
+libyaml keeps text, it accepts escaped surrogate pairs, `[a:]` and a leading `...` that
+libyaml refuses, and it follows YAML 1.2 for control characters and line breaks where
 libyaml follows 1.1. After parsing, a float, a boolean not written in lower case, a key
 that is not text or is very long, a clash of keys once they are text, a nesting deeper
-than MAX_DEPTH or a top level that is not a mapping sends the file to the reference too.
+than MAX_DEPTH, an integer too long for str() or a top level that is not a mapping sends
+the file to the reference too.
 The search may send a good file to the reference (a title with ` & ` in it); it must never
 let through one the reference would read differently. The differential tests hold it to
 that.
