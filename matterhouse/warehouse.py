@@ -19,7 +19,8 @@ DATABASE_FILE = "matterhouse.duckdb"
 # so a run's memory does not grow with the corpus. With Python and pyarrow (about 190 MB)
 # and what DuckDB holds beyond its limit, a run of 100,000 files peaks near 490 MB and one
 # of 1,000,000 near 560 MB. A million files need more than 256 MB here: at that limit the
-# model inserts run out of memory.
+# articles model (a hash join of the chosen versions, every version and the files) runs
+# out of memory.
 MEMORY_LIMIT = "300MB"
 PARAMETER = re.compile(r"\$([a-z_]+)")
 LOCK_RETRY_FIRST_WAIT = 0.5
