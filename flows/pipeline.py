@@ -21,10 +21,12 @@ from prefect.utilities.annotations import quote
 
 from matterhouse import interrupts, settings
 from matterhouse.api import SUMMARY_TABLES
+from matterhouse.cluster import task_groups
 from matterhouse.load import RunLoad
+from matterhouse.parse_worker import parse_group
 from matterhouse.plan import Plan
 from matterhouse.settings import RunOptions
-from matterhouse.steps import Steps, execute_run, load_warehouse, parse_files, plan_run, publish_parquet
+from matterhouse.steps import Steps, execute_run, load_warehouse, parse_files, plan_run, publish_elsewhere, publish_parquet
 
 ARTIFACT_KEY = "matterhouse-run"
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8], "cache_policy": NO_CACHE}
@@ -46,8 +48,14 @@ def retry_on_transient_io_errors(task, task_run, state) -> bool:
 
 plan_task = task(plan_run, name="plan", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 parse_task = task(parse_files, name="parse", cache_policy=NO_CACHE)
+# On a Dask cluster: one task per group of batches, each seconds of work (Prefect adds
+# about 0.3 s per task). Dask reruns a task whose worker died; it rewrites the same files.
+parse_group_task = task(parse_group, name="parse-group", cache_policy=NO_CACHE)
 load_task = task(load_warehouse, name="load", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 publish_task = task(publish_parquet, name="publish", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+publish_elsewhere_task = task(
+    publish_elsewhere, name="publish-elsewhere", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES
+)
 
 
 class PrefectSteps(Steps):
@@ -59,17 +67,50 @@ class PrefectSteps(Steps):
     def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return plan_task(options, to_read_file)
 
-    def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
-        return parse_task(quote(plan), str(staging_dir), options.batch_size, options.max_file_size)
+    def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+        if options.dask_address:
+            return parse_on_dask_with_prefect(plan, staging, options)
+        return parse_task(quote(plan), staging, options.batch_size, options.max_file_size, options.storage_options)
 
     def load(self, options: RunOptions, load: RunLoad) -> dict:
         return load_task(options, quote(load))
 
-    def publish(self, warehouse: Path, snapshot: Path) -> None:
-        publish_task(warehouse, snapshot)
+    def publish(self, options: RunOptions, snapshot: Path) -> None:
+        publish_task(options, snapshot)
+
+    def publish_elsewhere(self, options: RunOptions, snapshot: Path) -> None:
+        publish_elsewhere_task(options, snapshot)
 
     def log(self, message: str) -> None:
         get_run_logger().info(message)
+
+
+def parse_on_dask_with_prefect(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+    """The parse step as parse-group task runs on the Dask cluster at options.dask_address,
+    through prefect-dask's DaskTaskRunner (the flow's other steps stay on this machine)."""
+    from prefect_dask import DaskTaskRunner
+
+    with DaskTaskRunner(address=options.dask_address) as runner:
+        futures = [
+            runner.submit(
+                parse_group_task,
+                parameters={
+                    "rows": rows,
+                    "staging_dir": staging,
+                    "first_batch_number": first_batch,
+                    "batch_size": options.batch_size,
+                    "max_file_size": options.max_file_size,
+                    "storage_options": options.storage_options,
+                },
+            )
+            for rows, first_batch in task_groups(plan, options.batch_size)
+        ]
+        try:
+            return [row for future in futures for row in future.result()]
+        except BaseException:
+            for future in futures:
+                future.wrapped_future.cancel()
+            raise
 
 
 @flow(name="matterhouse-run", log_prints=False)
@@ -82,13 +123,20 @@ def matterhouse_run(
     checks_dir: str | None = None,
     full_refresh: bool = False,
     lock_timeout: float = settings.DEFAULT_LOCK_TIMEOUT,
+    storage_options: dict | None = None,
+    dask_address: str | None = None,
+    staging: str | None = None,
+    publish: str | None = None,
+    keep_runs: int = settings.DEFAULT_KEEP_RUNS,
 ) -> dict:
     """Load the front-matter files under `sources` into the warehouse folder `warehouse`,
     reading only files that are new or changed since the last run (all with `full_refresh`).
 
     `checks_dir` adds the user's own data checks (SQL files returning offending rows) to
     the built-in ones; `lock_timeout` is how long to wait for another process to release
-    the DuckDB file."""
+    the DuckDB file. Sources may be folders or URLs (s3://...), read with `storage_options`;
+    `dask_address` parses on that Dask cluster, its workers writing to `staging`; `publish`
+    publishes each run's tables to a folder or URL, keeping `keep_runs` runs there."""
     # The flow's parameters are settings.resolve's arguments, by name; a deployment's
     # parameters are the whole configuration, so the environment does not count.
     options = settings.resolve(**flow_run.parameters, environ={})
@@ -108,6 +156,11 @@ def flow_parameters(options: RunOptions) -> dict:
         "checks_dir": str(options.checks_dir) if options.checks_dir else None,
         "full_refresh": options.full_refresh,
         "lock_timeout": options.lock_timeout,
+        "storage_options": options.storage_options,
+        "dask_address": options.dask_address,
+        "staging": options.staging,
+        "publish": options.publish,
+        "keep_runs": options.keep_runs,
     }
 
 

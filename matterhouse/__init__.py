@@ -4,13 +4,14 @@ Parquet datasets.
     import matterhouse
     result = matterhouse.run(["news/"], "warehouse")   # -> RunResult; print(result) summarizes
     db = matterhouse.connect("warehouse")              # read-only DuckDB connection
+    articles = matterhouse.read_table("articles", "s3://bucket/news-tables")  # a published table
 
 The names below load on first use, so that `matterhouse --version` and the CLI's start
 stay quick.
 """
 
 __version__ = "0.2.0"
-__all__ = ["MatterhouseError", "RunResult", "__version__", "connect", "run"]
+__all__ = ["MatterhouseError", "RunResult", "__version__", "connect", "read_table", "run"]
 
 
 def __getattr__(name: str):
@@ -18,6 +19,10 @@ def __getattr__(name: str):
         from . import api
 
         return getattr(api, name)
+    if name == "read_table":
+        from .publication import read_table
+
+        return read_table
     if name == "MatterhouseError":
         from .transforms.errors import MatterhouseError
 

@@ -12,6 +12,7 @@ import duckdb
 from . import settings, words
 from .status import open_read_only
 
+VIEWS_FILE = "views.duckdb"  # matterhouse.reader_views writes it; named here to keep imports light
 SUMMARY_TABLES = ("articles", "providers", "images", "article_relations", "article_topics")
 STAGES = ("scan", "parse", "load", "export")
 
@@ -25,6 +26,7 @@ class RunResult:
     record: dict
     warehouse: Path
     seconds: float
+    published_to: str | None = None  # the --publish location, if any
 
     @property
     def run_id(self) -> str:
@@ -54,8 +56,11 @@ class RunResult:
             f"  tables     {tables}",
             f"  changes    {format_changes(record['table_changes'])}",
             f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
-            f"  warehouse  {self.warehouse / 'matterhouse.duckdb'} and {self.warehouse / 'parquet'}/",
+            f"  warehouse  {self.warehouse / 'matterhouse.duckdb'} and {self.warehouse / 'parquet'}/; "
+            f"readers open {self.warehouse / VIEWS_FILE}",
         ]
+        if self.published_to:
+            lines.append(f"  published  {self.published_to} (read it with matterhouse.read_table)")
         if record["files_rejected"] or record["data_warnings"]:
             lines.append("  details    select path, reason from rejected_files; select * from data_warnings")
         return "\n".join(lines)
@@ -94,12 +99,23 @@ def run(
     full_refresh: bool = False,
     batch_size: int | None = None,
     lock_timeout: float | None = None,
+    storage_options: dict | None = None,
+    dask_address: str | None = None,
+    staging: str | None = None,
+    publish: str | Path | None = None,
+    keep_runs: int | None = None,
     prefect: bool = False,
 ) -> RunResult:
-    """Load the front-matter files under `sources` (folders; default: the bundled sample)
-    into the warehouse folder `warehouse` (default: ./warehouse), reading only what changed
-    since the last run, or everything with `full_refresh`. Arguments left as None come from
-    the MATTERHOUSE_* environment variables, then the defaults, as for the CLI.
+    """Load the front-matter files under `sources` (folders or URLs such as s3://bucket/news;
+    default: the bundled sample) into the warehouse folder `warehouse` (default:
+    ./warehouse), reading only what changed since the last run, or everything with
+    `full_refresh`. Arguments left as None come from the MATTERHOUSE_* environment
+    variables, then the defaults, as for the CLI.
+
+    `storage_options` go to the object store's file system (e.g. endpoint_url);
+    `dask_address` parses on that Dask cluster, its workers writing to `staging` (a URL
+    they all reach); `publish` also publishes each run's tables to a folder or URL, where
+    `read_table` reads them, keeping `keep_runs` runs.
 
     With `prefect=True` the run is a Prefect flow run (on the configured Prefect API, or a
     temporary local server); otherwise it runs right here, with no Prefect at all. Both
@@ -114,6 +130,11 @@ def run(
         batch_size=batch_size,
         full_refresh=full_refresh,
         lock_timeout=lock_timeout,
+        storage_options=storage_options,
+        dask_address=dask_address,
+        staging=staging,
+        publish=publish,
+        keep_runs=keep_runs,
     )
     clock = time.perf_counter()
     if prefect:
@@ -124,7 +145,7 @@ def run(
         from .steps import Steps, execute_run
 
         record = execute_run(options, str(uuid.uuid4()), Steps())
-    return RunResult(record, options.warehouse, time.perf_counter() - clock)
+    return RunResult(record, options.warehouse, time.perf_counter() - clock, options.publish)
 
 
 def connect(warehouse: str | Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -130,8 +130,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
         action="append",
-        metavar="DIR",
-        help="folder to read, repeatable (env MATTERHOUSE_SOURCE; default: the bundled sample/)",
+        metavar="DIR|URL",
+        help="folder or URL (s3://bucket/prefix) to read, repeatable (env MATTERHOUSE_SOURCE; default: the bundled sample/)",
     )
     parser.add_argument("--warehouse", metavar="DIR", help="output folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     parser.add_argument(
@@ -163,6 +163,36 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"files per parse batch (default: {settings.DEFAULT_BATCH_SIZE})",
     )
+    parser.add_argument(
+        "--storage-option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="option for the object store's file system, repeatable, e.g. endpoint_url=http://127.0.0.1:9000 "
+        "(env MATTERHOUSE_STORAGE_OPTIONS as JSON; credentials come from the AWS environment or profile)",
+    )
+    parser.add_argument(
+        "--dask-address",
+        metavar="ADDRESS",
+        help="parse on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (env MATTERHOUSE_DASK_ADDRESS; "
+        "default: this machine's cores)",
+    )
+    parser.add_argument(
+        "--staging",
+        metavar="DIR|URL",
+        help="where parse workers write their staged Parquet; every worker must reach it "
+        "(env MATTERHOUSE_STAGING; default: inside the warehouse folder)",
+    )
+    parser.add_argument(
+        "--publish",
+        metavar="DIR|URL",
+        help="also publish each run's tables there, all at once (env MATTERHOUSE_PUBLISH); read them with matterhouse.read_table",
+    )
+    parser.add_argument(
+        "--keep-runs",
+        type=positive_integer,
+        metavar="N",
+        help=f"published runs to keep for readers (env MATTERHOUSE_KEEP_RUNS; default: {settings.DEFAULT_KEEP_RUNS})",
+    )
 
 
 def run_options(args: argparse.Namespace) -> settings.RunOptions:
@@ -176,6 +206,11 @@ def run_options(args: argparse.Namespace) -> settings.RunOptions:
         batch_size=args.batch_size,
         full_refresh=args.full_refresh,
         lock_timeout=args.lock_timeout,
+        storage_options=args.storage_option,
+        dask_address=args.dask_address,
+        staging=args.staging,
+        publish=args.publish,
+        keep_runs=args.keep_runs,
     )
 
 
@@ -197,6 +232,11 @@ def run_command(args: argparse.Namespace) -> int:
             full_refresh=options.full_refresh,
             batch_size=options.batch_size,
             lock_timeout=options.lock_timeout,
+            storage_options=options.storage_options,
+            dask_address=options.dask_address,
+            staging=options.staging,
+            publish=options.publish,
+            keep_runs=options.keep_runs,
             prefect=args.prefect or settings.prefect_api_configured(),
         )
     except MatterhouseError:

@@ -164,7 +164,9 @@ def _export(connection, snapshot: Path, tables) -> None:
 def _export_articles(connection, folder: Path) -> None:
     """The articles dataset: one file per publication month, each sorted on its own, so
     memory stays bounded however many articles there are."""
-    for (month_start,) in connection.execute(sql("exports/article_months")).fetchall():
+    months = [month for (month,) in connection.execute(sql("exports/article_months")).fetchall()]
+    # No articles: one empty file, so that readers find the dataset and its columns.
+    for month_start in months or [None]:
         target = folder / f"published_month={month_start.strftime('%Y-%m') if month_start else 'unknown'}" / "part-0.parquet"
         target.parent.mkdir()
         run_sql(connection, sql("exports/articles"), month_start=month_start, file=str(target))

@@ -15,7 +15,9 @@ from .plan import Plan
 from .progress import file_progress
 
 
-def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: int) -> list[dict]:
+def parse_files(
+    plan: Plan, staging_dir: str, batch_size: int, max_file_size: int, storage_options: dict | None = None
+) -> list[dict]:
     """Parse the plan's files in batches on every core; return the files found only touched.
 
     Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
@@ -28,7 +30,7 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
     if workers <= 1:  # one core or one batch: a worker process would cost more than it saves
         with file_progress(total) as advance:
             for number, batch in enumerate(batches):
-                touched.extend(parse_worker.parse_batch(batch, staging_dir, number, max_file_size))
+                touched.extend(parse_worker.parse_batch(batch, staging_dir, number, max_file_size, storage_options))
                 advance(len(batch))
         return touched
     in_flight, numbers = {}, itertools.count()
@@ -39,7 +41,7 @@ def parse_files(plan: Plan, staging_dir: str, batch_size: int, max_file_size: in
         def submit_next() -> None:
             batch = next(batches, None)
             if batch is not None:
-                future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size)
+                future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size, storage_options)
                 in_flight[future] = len(batch)
 
         with _bare_main_module(), _sigint_held():  # the pool starts its workers on the first submits

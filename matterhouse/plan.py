@@ -53,6 +53,26 @@ class Plan:
             for batch in file.iter_batches(batch_size=size):
                 yield batch.to_pylist()
 
+    def groups(self, size: int) -> Iterator[pa.Table]:
+        """The files to read as Arrow tables of `size` rows (TO_READ_SCHEMA), for tasks on
+        a cluster; one empty table when there is nothing to read."""
+        if self.to_read_count == 0:
+            yield TO_READ_SCHEMA.empty_table()
+            return
+        pending = TO_READ_SCHEMA.empty_table()
+        with pq.ParquetFile(self.to_read_file) as file:
+            for batch in file.iter_batches(batch_size=size):  # may stop short at row-group ends
+                pending = pa.concat_tables([pending, pa.Table.from_batches([batch]).cast(TO_READ_SCHEMA)])
+                while pending.num_rows >= size:
+                    yield pending.slice(0, size).combine_chunks()
+                    pending = pending.slice(size)
+        if pending.num_rows:
+            yield pending.combine_chunks()
+
+    def batch_count(self, size: int) -> int:
+        """How many batches of `size` the files to read make (at least one: see batches)."""
+        return max(1, -(-self.to_read_count // size))
+
 
 def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection, full_refresh: bool, to_read_file: Path) -> Plan:
     """Compare the scan (FOUND_SCHEMA, in scan order) with `known`, a connection to the

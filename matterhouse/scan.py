@@ -15,6 +15,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # The scan's result is columnar, gathered in chunks: a million files cost tens of
 # megabytes of Arrow, never a million Python objects at once.
 SCAN_CHUNK = 50_000
+# S3 gives last-modified times to the second, so an object rewritten with the same size
+# in the second a run listed it would look unchanged for ever. Objects modified this
+# close to the listing (or after it, by a skewed clock) are "racy": compared as listed
+# but recorded one microsecond early, so the next run reads them again and compares
+# their content hashes (git's cure for "racily clean" files).
+RACY_WINDOW_US = 60_000_000
 FOUND_SCHEMA = pa.schema(
     [
         ("source", pa.string()),
@@ -22,6 +28,7 @@ FOUND_SCHEMA = pa.schema(
         ("size_bytes", pa.int64()),
         ("modified_us", pa.int64()),  # modification time, microseconds since the epoch
         ("problem", pa.string()),
+        ("racy", pa.bool_()),  # see RACY_WINDOW_US; null for files in folders
     ]
 )
 
@@ -36,10 +43,12 @@ class FoundFile:
     size_bytes: int
     modified_us: int  # modification time, microseconds since the epoch
     problem: str | None = None
+    racy: bool | None = None
 
     @property
     def modified_at(self) -> datetime:
-        return EPOCH + timedelta(microseconds=self.modified_us)
+        """The modification time to record (a racy object's one microsecond early)."""
+        return EPOCH + timedelta(microseconds=self.modified_us - (1 if self.racy else 0))
 
     def as_source_file(self) -> SourceFile:
         return SourceFile(self.source, self.path, self.size_bytes, self.modified_at)
@@ -61,7 +70,7 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
     suffixes = tuple(f".{extension.lower()}" for extension in extensions)
     real_source = source.resolve()
     root = str(source)
-    chunks, paths, sizes, modified, problems = [], [], [], [], []
+    columns = _Columns(root)
     folders = [root]
     while folders:
         folder = folders.pop()
@@ -80,20 +89,123 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
                 except OSError:
                     continue  # removed since its folder was listed
                 stat, problem = _judge(entry, stat, real_source, max_file_size)
-                paths.append(entry.path[len(root) + 1 :].replace(os.sep, "/"))
-                sizes.append(stat.st_size)
-                modified.append(stat.st_mtime_ns // 1000)
-                problems.append(problem)
-                if len(paths) == SCAN_CHUNK:
-                    chunks.append(_chunk(root, paths, sizes, modified, problems))
-                    paths, sizes, modified, problems = [], [], [], []
-    chunks.append(_chunk(root, paths, sizes, modified, problems))
-    return pa.Table.from_batches(chunks, schema=FOUND_SCHEMA)
+                relative = entry.path[len(root) + 1 :].replace(os.sep, "/")
+                columns.add(relative, stat.st_size, stat.st_mtime_ns // 1000, problem)
+    return columns.table()
 
 
-def _chunk(root: str, paths: list, sizes: list, modified: list, problems: list) -> pa.RecordBatch:
-    columns = {"source": [root] * len(paths), "path": paths, "size_bytes": sizes, "modified_us": modified, "problem": problems}
-    return pa.RecordBatch.from_pydict(columns, schema=FOUND_SCHEMA)
+def find_objects(url: str, extensions: tuple[str, ...], max_file_size: int, storage_options: dict) -> pa.Table:
+    """Objects under the URL `url` (FOUND_SCHEMA), as find_files finds files in a folder:
+    keys relative to the URL, hidden names passed over, objects over `max_file_size` found
+    with a problem. Change detection uses the object's size and last-modified time.
+
+    The listing streams: each page of keys becomes columns of the current chunk, so a
+    hundred thousand keys are never a hundred thousand metadata dicts at once."""
+    from .storage import StorageError, describe_error, filesystem
+
+    suffixes = tuple(f".{extension.lower()}" for extension in extensions)
+    fs, root = filesystem(url, storage_options)
+    columns = _Columns(url)
+    racy_after = (datetime.now(timezone.utc) - EPOCH) // timedelta(microseconds=1) - RACY_WINDOW_US
+    try:
+        for info in _list_objects(fs, root):
+            columns.listed += 1
+            relative = info["name"][len(root) + 1 :]
+            if info.get("type") != "file" or not relative.lower().endswith(suffixes) or _hidden(relative):
+                continue
+            size, modified = int(info["size"]), _modified_us(info)
+            columns.add(relative, size, modified, _size_problem(size, max_file_size), modified > racy_after)
+    except (OSError, ValueError) as error:
+        raise StorageError(f"cannot list {url}: {describe_error(error)}") from None
+    if not columns.listed:
+        # An empty listing would delete every file the warehouse knows from this source.
+        raise StorageError(f"{url} holds no objects: check the bucket and prefix (nothing changed)")
+    return columns.table()
+
+
+class _Columns:
+    """FOUND_SCHEMA columns gathered in chunks of SCAN_CHUNK rows."""
+
+    def __init__(self, source: str):
+        self.source, self.chunks, self.listed = source, [], 0
+        self._start_chunk()
+
+    def _start_chunk(self) -> None:
+        self.paths, self.sizes, self.modified, self.problems, self.racy = [], [], [], [], []
+
+    def add(self, path: str, size: int, modified_us: int, problem: str | None, racy: bool | None = None) -> None:
+        self.paths.append(path)
+        self.sizes.append(size)
+        self.modified.append(modified_us)
+        self.problems.append(problem)
+        self.racy.append(racy)
+        if len(self.paths) == SCAN_CHUNK:
+            self._flush()
+
+    def table(self) -> pa.Table:
+        self._flush()
+        return pa.Table.from_batches(self.chunks, schema=FOUND_SCHEMA)
+
+    def _flush(self) -> None:
+        columns = [[self.source] * len(self.paths), self.paths, self.sizes, self.modified, self.problems, self.racy]
+        self.chunks.append(
+            pa.RecordBatch.from_arrays(
+                [pa.array(column, field.type) for column, field in zip(columns, FOUND_SCHEMA, strict=True)], schema=FOUND_SCHEMA
+            )
+        )
+        self._start_chunk()
+
+
+def _list_objects(fs, root: str):
+    """Every object under `root` with its metadata, page by page where the file system
+    lists that way (S3: ListObjectsV2 without a delimiter), else folder by folder."""
+    if hasattr(fs, "_iterdir") and hasattr(fs, "split_path"):
+        yield from _paged_listing(fs, root)
+        return
+    if not fs.exists(root):
+        raise FileNotFoundError(root)
+    for _, _, files in fs.walk(root, detail=True):
+        yield from files.values()
+
+
+def _paged_listing(fs, root: str):
+    """s3fs's paginated listing, a page at a time, driven from this thread."""
+    from fsspec.asyn import sync
+
+    bucket, key, _ = fs.split_path(root)
+    prefix = f"{key}/" if key else ""
+    pages = fs._iterdir(bucket, delimiter="", prefix=prefix).__aiter__()
+
+    async def next_page():
+        page = []
+        async for info in pages:
+            page.append(info)
+            if len(page) == 1000:
+                break
+        return page
+
+    while page := sync(fs.loop, next_page):
+        for info in page:
+            info["name"] = info["name"].rstrip("/")
+        yield from page
+
+
+def _hidden(relative: str) -> bool:
+    return any(part.startswith(".") for part in relative.split("/"))
+
+
+def _modified_us(info: dict) -> int:
+    """An object's last-modified time in microseconds since the epoch, whichever field
+    its store reports it in (S3: LastModified; local and others: mtime)."""
+    for key in ("LastModified", "last_modified", "mtime", "updated"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return (value - EPOCH) // timedelta(microseconds=1)
+        if isinstance(value, (int, float)):
+            return int(value * 1_000_000)
+        if isinstance(value, str) and value:
+            return (datetime.fromisoformat(value.replace("Z", "+00:00")) - EPOCH) // timedelta(microseconds=1)
+    return 0
 
 
 def _judge(entry: os.DirEntry, stat: os.stat_result, real_source: Path, max_file_size: int) -> tuple[os.stat_result, str | None]:
@@ -104,14 +216,17 @@ def _judge(entry: os.DirEntry, stat: os.stat_result, real_source: Path, max_file
             problem = _link_problem(Path(entry.path), real_source)
             if problem is None:
                 stat = entry.stat()
-        if problem is None and stat.st_size > max_file_size:
-            problem = (
-                f"file is {describe_size(stat.st_size)}, over the {describe_size(max_file_size)} limit; "
-                "raise --max-file-size to load it"
-            )
+        if problem is None:
+            problem = _size_problem(stat.st_size, max_file_size)
     except OSError as error:
         problem = f"file could not be read: {error.strerror}"
     return stat, problem
+
+
+def _size_problem(size: int, max_file_size: int) -> str | None:
+    if size <= max_file_size:
+        return None
+    return f"file is {describe_size(size)}, over the {describe_size(max_file_size)} limit; raise --max-file-size to load it"
 
 
 def _link_problem(link: Path, real_source: Path) -> str | None:

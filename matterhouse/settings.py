@@ -7,6 +7,14 @@
 | extensions | --extensions    | MATTERHOUSE_EXTENSIONS (commas)   | md,markdown,txt          |
 | file limit | --max-file-size | MATTERHOUSE_MAX_FILE_SIZE         | 5MB                      |
 | checks     | --checks        | MATTERHOUSE_CHECKS                | none (built-in only)     |
+| storage    | --storage-option| MATTERHOUSE_STORAGE_OPTIONS (JSON)| none                     |
+| Dask       | --dask-address  | MATTERHOUSE_DASK_ADDRESS          | local worker processes   |
+| staging    | --staging       | MATTERHOUSE_STAGING               | inside the warehouse     |
+| publish    | --publish       | MATTERHOUSE_PUBLISH               | none                     |
+| kept runs  | --keep-runs     | MATTERHOUSE_KEEP_RUNS             | 10                       |
+
+A source may be a folder or a URL (s3://bucket/prefix, or any fsspec URL); so may the
+staging area and the publish target.
 
 The library's `matterhouse.run()` resolves its keyword arguments the same way.
 """
@@ -15,10 +23,11 @@ import os
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
+from . import storage
 from .transforms.errors import MatterhouseError
 
 
@@ -39,6 +48,8 @@ DEFAULT_MAX_FILE_SIZE = 5 * 2**20
 DEFAULT_LOCK_TIMEOUT = 30.0
 # Files per parse task: a worker holds about 50 MB of records per 1,000 files.
 DEFAULT_BATCH_SIZE = 1000
+# Published runs a reader can still ask for (matterhouse.read_table(..., run=...)).
+DEFAULT_KEEP_RUNS = 10
 SIZE_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", re.IGNORECASE)
 
@@ -51,7 +62,7 @@ class ConfigurationError(MatterhouseError):
 class RunOptions:
     """Everything that configures a run, resolved and checked."""
 
-    sources: tuple[Path, ...]
+    sources: tuple[Path | str, ...]  # folders, or URLs (str) read through fsspec
     warehouse: Path
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -59,6 +70,11 @@ class RunOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     full_refresh: bool = False
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    storage_options: dict = field(default_factory=dict)
+    dask_address: str | None = None  # parse on this Dask cluster instead of local processes
+    staging: str | None = None  # where parse workers write (a URL all of them reach); None: the run's folder
+    publish: str | None = None  # a folder or URL to publish each run's tables to
+    keep_runs: int = DEFAULT_KEEP_RUNS
 
 
 def resolve(
@@ -71,6 +87,11 @@ def resolve(
     batch_size: int | None = None,
     full_refresh: bool = False,
     lock_timeout: float | None = None,
+    storage_options: dict | Sequence[str] | None = None,
+    dask_address: str | None = None,
+    staging: str | None = None,
+    publish: str | Path | None = None,
+    keep_runs: int | None = None,
     environ: dict | None = None,
 ) -> RunOptions:
     """Run options from arguments, then the environment, then defaults; checks that the
@@ -83,12 +104,20 @@ def resolve(
     if sources is not None and not sources:  # never the sample in place of the user's files
         raise ConfigurationError("no source folder given: pass one or more, e.g. --source news/")
     # The same folder twice counts once; one inside another would read its files twice.
-    source_paths = tuple(dict.fromkeys(Path(source).expanduser().resolve() for source in sources or [SAMPLE_CORPUS]))
+    source_paths = tuple(dict.fromkeys(_source(source) for source in sources or [SAMPLE_CORPUS]))
     for source in source_paths:
+        if isinstance(source, str):
+            storage.check_protocol(source)
+            for other in source_paths:
+                if isinstance(other, str) and other != source and source.startswith(f"{other}/"):
+                    raise ConfigurationError(
+                        f"source {source} is inside source {other}, so its files would be read twice: give only {other}"
+                    )
+            continue
         if not source.is_dir():
             raise ConfigurationError(f"source folder {source} does not exist or is not a folder")
         for other in source_paths:
-            if other != source and source.is_relative_to(other):
+            if isinstance(other, Path) and other != source and source.is_relative_to(other):
                 raise ConfigurationError(
                     f"source folder {source} is inside source folder {other}, so its files would be read twice: give only {other}"
                 )
@@ -107,6 +136,16 @@ def resolve(
         raise ConfigurationError(f"lock timeout {lock_timeout:g} is negative: give the seconds to wait, e.g. 30")
     if batch_size is not None and batch_size < 1:
         raise ConfigurationError(f"batch size {batch_size} is not a positive number of files")
+    if not isinstance(storage_options, dict):
+        storage_options = storage.parse_storage_options(storage_options, environ.get("MATTERHOUSE_STORAGE_OPTIONS"))
+    staging = staging or environ.get("MATTERHOUSE_STAGING") or None
+    publish = publish or environ.get("MATTERHOUSE_PUBLISH") or None
+    for location in (staging, publish):
+        if location is not None and storage.is_url(location):
+            storage.check_protocol(str(location))
+    keep_runs = keep_runs if keep_runs is not None else int(environ.get("MATTERHOUSE_KEEP_RUNS") or DEFAULT_KEEP_RUNS)
+    if keep_runs < 1:
+        raise ConfigurationError(f"--keep-runs {keep_runs}: keep at least the current run (1 or more)")
     return RunOptions(
         sources=source_paths,
         warehouse=resolve_warehouse(warehouse, environ),
@@ -116,7 +155,24 @@ def resolve(
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         full_refresh=full_refresh,
         lock_timeout=DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
+        storage_options=storage_options,
+        dask_address=dask_address or environ.get("MATTERHOUSE_DASK_ADDRESS") or None,
+        staging=_location(staging),
+        publish=_location(publish),
+        keep_runs=keep_runs,
     )
+
+
+def _source(source: str | Path) -> Path | str:
+    """A source folder as an absolute path; a URL (s3://...) as written, without trailing slashes."""
+    return storage.normalize_url(str(source)) if storage.is_url(source) else storage.local_path(source)
+
+
+def _location(location: str | Path | None) -> str | None:
+    """A staging or publish location: a normalized URL, or an absolute local path."""
+    if location is None:
+        return None
+    return storage.normalize_url(str(location)) if storage.is_url(location) else str(storage.local_path(location))
 
 
 def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None = None) -> Path:

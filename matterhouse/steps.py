@@ -13,16 +13,19 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import interrupts, snapshots
+from . import interrupts, publication, snapshots, staging_area
 from . import warehouse as wh
+from .cluster import parse_on_dask
 from .failpoints import checkpoint
 from .load import ChecksFailed, RunLoad, load_run, read_checks, validate_checks
 from .parse import parse_files
 from .plan import Plan, plan_files
+from .reader_views import write_views_file
 from .runlock import RunLock
-from .scan import FOUND_SCHEMA, find_files
+from .scan import FOUND_SCHEMA, find_files, find_objects
 from .schema import ensure_schema
 from .settings import RunOptions
+from .storage import StorageError
 from .tables import PUBLISHED_TABLES
 
 WORK_DIR_PREFIX = ".run-"
@@ -32,7 +35,12 @@ def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None,
     """Scan the sources, bring the warehouse's schema up to date, and compare the two:
     which files to read (written to `to_read_file`), which are gone, the warehouse's last
     committed run, and whether its tables must be rebuilt for a new schema or new rules."""
-    scans = [find_files(source, options.extensions, options.max_file_size) for source in options.sources]
+    scans = [
+        find_objects(source, options.extensions, options.max_file_size, options.storage_options)
+        if isinstance(source, str)
+        else find_files(source, options.extensions, options.max_file_size)
+        for source in options.sources
+    ]
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
@@ -59,10 +67,30 @@ def load_warehouse(options: RunOptions, load: RunLoad) -> dict:
         connection.close()
 
 
-def publish_parquet(warehouse: Path, snapshot: Path) -> None:
-    """Complete the run's Parquet snapshot with links to unchanged tables and publish it."""
+def publish_parquet(options: RunOptions, snapshot: Path) -> None:
+    """Complete the run's Parquet snapshot with links to unchanged tables and publish it in
+    the warehouse folder; renew the readers' views file if its views changed."""
+    warehouse = options.warehouse
     snapshots.link_unchanged_tables(warehouse, snapshot, PUBLISHED_TABLES)
     snapshots.publish(warehouse, snapshot)
+    write_views_file(warehouse)
+
+
+def publish_elsewhere(options: RunOptions, snapshot: Path) -> None:
+    """Publish the run's snapshot to the --publish location. The run is committed and
+    published in its folder by now: a failure here says so, and the next run publishes
+    its whole snapshot there again."""
+    try:
+        publication.publish(snapshot, snapshot.name, options.publish, options.keep_runs, options.storage_options)
+    except StorageError as error:
+        raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
+
+
+def parse_step(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+    """Parse on the Dask cluster when one is given, else on this machine's cores."""
+    if options.dask_address:
+        return parse_on_dask(plan, staging, options)
+    return parse_files(plan, staging, options.batch_size, options.max_file_size, options.storage_options)
 
 
 class Steps:
@@ -71,14 +99,17 @@ class Steps:
     def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return plan_run(options, to_read_file)
 
-    def parse(self, plan: Plan, staging_dir: Path, options: RunOptions) -> list[dict]:
-        return parse_files(plan, str(staging_dir), options.batch_size, options.max_file_size)
+    def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+        return parse_step(plan, staging, options)
 
     def load(self, options: RunOptions, load: RunLoad) -> dict:
         return load_warehouse(options, load)
 
-    def publish(self, warehouse: Path, snapshot: Path) -> None:
-        publish_parquet(warehouse, snapshot)
+    def publish(self, options: RunOptions, snapshot: Path) -> None:
+        publish_parquet(options, snapshot)
+
+    def publish_elsewhere(self, options: RunOptions, snapshot: Path) -> None:
+        publish_elsewhere(options, snapshot)
 
     def log(self, message: str) -> None:
         """A line for whoever watches the run (Prefect's log); a direct run keeps quiet."""
@@ -97,6 +128,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
         _remove_leftovers(home)
         work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
         snapshot = snapshots.snapshot_dir(home, run_id)
+        staging = staging_area.staging_location(options.staging, run_id, work_dir)
         published = False
         try:
             clock = time.perf_counter()
@@ -109,7 +141,8 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             )
 
             clock = time.perf_counter()
-            touched = steps.parse(plan, work_dir / "staging", options)
+            touched = steps.parse(plan, staging, options)
+            staging_area.collect(staging, work_dir / "staging", plan.batch_count(options.batch_size), options.storage_options)
             parse_seconds = time.perf_counter() - clock
             steps.log(f"read {plan.to_read_count} files in {parse_seconds:.1f} s ({len(touched)} only touched)")
             checkpoint("parse")
@@ -138,14 +171,19 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             try:
                 record = steps.load(options, load)
             except ChecksFailed:
-                steps.publish(home, snapshot)  # the failed run's record, old data
+                steps.publish(options, snapshot)  # the failed run's record, old data
                 published = True
+                if options.publish is not None:
+                    steps.publish_elsewhere(options, snapshot)
                 raise
             checkpoint("publish")
-            steps.publish(home, snapshot)
+            steps.publish(options, snapshot)
             published = interrupts.progress.published = True
+            if options.publish is not None:
+                steps.publish_elsewhere(options, snapshot)
             return record
         finally:
+            staging_area.remove(staging, options.storage_options)
             shutil.rmtree(work_dir, ignore_errors=True)
             if not published:
                 shutil.rmtree(snapshot, ignore_errors=True)

@@ -87,7 +87,7 @@ def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, 
             warehouse, "select count(*) from read_parquet(?)", [str(warehouse / "parquet" / table / "**" / "*.parquet")]
         )
         assert parquet == query(warehouse, f"select count(*) from {table}"), table
-    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet", "views.duckdb"]
 
 
 def check_rows(warehouse, run_id: str) -> list[tuple]:

@@ -85,7 +85,7 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
     assert "(waited " in result.stderr and waited >= 3
     assert "Traceback" not in result.stderr + result.stdout
     assert query(warehouse, "select count(*) from articles") == [(4,)]
-    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet", "views.duckdb"]
 
 
 def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):

@@ -45,7 +45,7 @@ def test_the_sample_loads_with_rejections_and_warnings_recorded(sample_warehouse
 
 def test_the_warehouse_folder_holds_one_database_and_one_dataset_per_table(sample_warehouse):
     _, warehouse = sample_warehouse
-    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet"]
+    assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet", "views.duckdb"]
     assert sorted(path.name for path in (warehouse / "parquet").iterdir()) == sorted(PUBLISHED_TABLES)
     single_file = [table for table in PUBLISHED_TABLES if table != "articles"]
     assert all(len(list((warehouse / "parquet" / table).iterdir())) == 1 for table in single_file)

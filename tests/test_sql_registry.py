@@ -92,6 +92,8 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
             sql(name, table=table, staging_query=sql(f"staging/{table}", files=parquet_files[table], run_id="''"))
             for table in STAGING_TABLES
         ]
+    elif name == "readers/published_table":  # a view over a Parquet file (the readers' file has one per table)
+        texts = [sql(name, table="reader_view", files=parquet_files["files"], hive="false")]
     elif name == "runs/snapshot_rows":
         texts = [sql(name, table=table, key=key) for table, key in MODEL_TABLES.items()]
     elif name in TEMPLATES:

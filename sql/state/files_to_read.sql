@@ -9,6 +9,7 @@ select
     scan.size_bytes,
     scan.modified_us,
     scan.problem,
+    scan.racy,
     case
         when not $full_refresh and scan.problem is null and known.parse_rules = $parse_rules
             then known.content_hash
