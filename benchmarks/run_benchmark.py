@@ -87,11 +87,12 @@ def tree_rss_bytes(root_pid: int) -> tuple[int, int]:
     return largest, total
 
 
-def timed_command(corpus: Path, warehouse: Path) -> tuple[float, int, int, dict]:
-    """Wall seconds of `matterhouse run` over the corpus, the peak RSS of its largest
-    process and of its whole tree meanwhile, and the run's record."""
+def timed_command(corpus: Path | str, warehouse: Path, *options: str) -> tuple[float, int, int, dict]:
+    """Wall seconds of `matterhouse run` over the corpus (a folder or URL), with more
+    `options`, the peak RSS of its largest process and of its whole tree meanwhile, and
+    the run's record."""
     command = [str(Path(sys.executable).with_name("matterhouse")), "run", "--json"]
-    command += ["--source", str(corpus), "--warehouse", str(warehouse)]
+    command += ["--source", str(corpus), "--warehouse", str(warehouse), *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     largest = total = 0

@@ -21,7 +21,7 @@ from prefect.utilities.annotations import quote
 
 from matterhouse import interrupts, settings
 from matterhouse.api import SUMMARY_TABLES
-from matterhouse.cluster import task_groups
+from matterhouse.cluster import check_reach, task_groups, worker_hosts
 from matterhouse.load import RunLoad
 from matterhouse.parse_worker import parse_group
 from matterhouse.plan import Plan
@@ -91,6 +91,7 @@ def parse_on_dask_with_prefect(plan: Plan, staging: str, options: RunOptions) ->
     from prefect_dask import DaskTaskRunner
 
     with DaskTaskRunner(address=options.dask_address) as runner:
+        check_reach(worker_hosts(runner.client), staging, options)
         futures = [
             runner.submit(
                 parse_group_task,

@@ -7,15 +7,18 @@ where the loader reads it (`--staging`). A task lost with its worker is run agai
 another by Dask; it rewrites the same files.
 """
 
+import contextlib
+import socket
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 
 from .plan import Plan
 from .progress import file_progress
 from .settings import RunOptions
-from .storage import StorageError
+from .storage import StorageError, is_url
 
 # Batches per task: 10 batches of 1,000 files are 2-3 s of parsing on one core.
 BATCHES_PER_TASK = 10
@@ -47,6 +50,38 @@ def connect(address: str):
         ) from None
 
 
+def worker_hosts(client) -> set[str]:
+    """The hosts the cluster's workers run on."""
+    return {urlsplit(address).hostname for address in client.scheduler_info()["workers"]}
+
+
+def check_reach(hosts: set[str], staging: str, options: RunOptions) -> None:
+    """Refuse, before any work, a run whose workers on other machines could not read a
+    source folder or write where the loader reads: they would reject every file as
+    unreadable, or stage batches the load never sees."""
+    elsewhere = sorted(hosts - this_machine())
+    if not elsewhere:
+        return
+    folders = [str(source) for source in options.sources if not is_url(source)]
+    if folders:
+        raise ClusterError(
+            f"Dask workers on {', '.join(elsewhere)} cannot read the folder {folders[0]} of this machine: "
+            "give sources they all reach (e.g. s3://bucket/news), or a cluster on this machine"
+        )
+    if not is_url(staging):
+        raise ClusterError(
+            f"Dask workers on {', '.join(elsewhere)} cannot write to this machine's warehouse folder: "
+            "give --staging a location every worker reaches, e.g. s3://bucket/matterhouse-staging"
+        )
+
+
+def this_machine() -> set[str]:
+    names = {"localhost", "127.0.0.1", "::1", socket.gethostname(), socket.getfqdn()}
+    with contextlib.suppress(OSError):
+        names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    return names
+
+
 def parse_on_dask(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
     """Parse the plan's files on the Dask cluster at options.dask_address; return the
     files found only touched. On any error or interrupt the run's tasks are cancelled."""
@@ -56,6 +91,7 @@ def parse_on_dask(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
     run_key = uuid.uuid4().hex
     futures = {}
     try:
+        check_reach(worker_hosts(client), staging, options)
         for rows, first_batch in task_groups(plan, options.batch_size):
             future = client.submit(
                 parse_worker.parse_group,

@@ -100,7 +100,8 @@ def resolve(
     if isinstance(sources, (str, Path)):
         sources = [sources]
     if sources is None and environ.get("MATTERHOUSE_SOURCE") is not None:
-        sources = [part for part in environ["MATTERHOUSE_SOURCE"].split(os.pathsep) if part]
+        # Split on the path separator, but not on a URL's own "://".
+        sources = [part for part in re.split(rf"{re.escape(os.pathsep)}(?!//)", environ["MATTERHOUSE_SOURCE"]) if part]
     if sources is not None and not sources:  # never the sample in place of the user's files
         raise ConfigurationError("no source folder given: pass one or more, e.g. --source news/")
     # The same folder twice counts once; one inside another would read its files twice.

@@ -53,8 +53,8 @@ def check_protocol(url: str) -> None:
         get_filesystem_class(protocol)
     except (ImportError, ValueError) as error:
         extra = EXTRAS.get(protocol)
-        install = f"pip install 'matterhouse[{extra}]'" if extra else f"install the fsspec backend for {protocol}://"
-        raise StorageError(f"cannot read {url}: {error}; {install}") from None
+        install = f"; pip install 'matterhouse[{extra}]'" if extra else ""  # fsspec's own message names the package
+        raise StorageError(f"cannot read {url}: {error}{install}") from None
 
 
 def parse_storage_options(pairs: list[str] | None, environ_value: str | None = None) -> dict:

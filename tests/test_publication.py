@@ -173,6 +173,8 @@ def test_locations_and_storage_options_resolve(tmp_path):
     }
     assert options.publish == "s3://bucket/tables" and options.staging == str(tmp_path / "staging")
     assert options.keep_runs == 10 and options.dask_address is None
+    urls_and_folders = resolve(environ={"MATTERHOUSE_SOURCE": f"s3://bucket/news:{tmp_path}:memory://other/x"})
+    assert urls_and_folders.sources == ("s3://bucket/news", tmp_path.resolve(), "memory://other/x")
     environment = {"MATTERHOUSE_DASK_ADDRESS": "tcp://10.0.0.5:8786", "MATTERHOUSE_KEEP_RUNS": "3",
                    "MATTERHOUSE_STORAGE_OPTIONS": '{"anon": true}'}  # fmt: skip
     from_environment = resolve([tmp_path], environ=environment)
@@ -185,6 +187,7 @@ def test_locations_and_storage_options_resolve(tmp_path):
     [
         ({"sources": ["s3://bucket/news", "s3://bucket/news/2024"]}, "is inside source s3://bucket/news"),
         ({"sources": ["nosuchprotocol://bucket/news"]}, "cannot read nosuchprotocol://bucket/news: .*"),
+        ({"sources": ["gs://bucket/news"]}, r"^cannot read gs://bucket/news: Please install gcsfs"),
         ({"keep_runs": 0}, "keep at least the current run"),
         ({"storage_options": ["endpoint_url"]}, "is not key=value"),
     ],
