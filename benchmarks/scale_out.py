@@ -12,11 +12,16 @@ empty warehouse:
 - s3, local workers: the bucket, parsed by local worker processes (what S3 alone costs);
 - s3 on dask: the bucket, parsed on the cluster, staging and publishing on S3.
 Each is reported with its ratio to the local run. Everything shares this machine's cores:
-the S3 server, the scheduler, the workers and the run itself. Then the per-task overhead:
-500 no-op tasks through the cluster, and the parse seconds per task of the dask runs.
+the S3 server, the scheduler, the workers and the run itself.
+
+Before the runs, the per-task overhead: no-op tasks submitted one after another and
+waited for, through a plain distributed.Client and as Prefect task runs through
+prefect-dask's DaskTaskRunner (on Prefect's temporary local server). With
+--overhead-only, only that.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,27 +58,52 @@ def noop(number: int) -> int:
     return number
 
 
-def task_overhead_ms(address: str, tasks: int = 500) -> float:
-    """Milliseconds per no-op task submitted one by one and gathered (the scheduler's round trip)."""
+def task_overhead_ms(address: str, tasks: int = 200) -> float:
+    """Milliseconds per no-op task through a plain distributed.Client, one at a time."""
     from distributed import Client
 
     with Client(address, timeout="30s") as client:
-        client.gather(client.map(noop, range(10)))  # warm
+        client.submit(noop, -1, pure=False).result()  # warm
         started = time.perf_counter()
-        client.gather([client.submit(noop, number, pure=False) for number in range(tasks)])
+        for number in range(tasks):
+            client.submit(noop, number, pure=False).result()
         return (time.perf_counter() - started) / tasks * 1000
 
 
-def main() -> None:
-    import os
+def prefect_task_overhead_ms(address: str, tasks: int = 40) -> float:
+    """Milliseconds per no-op Prefect task run on the cluster (DaskTaskRunner), one at a time."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    from prefect import flow, task
+    from prefect_dask import DaskTaskRunner
 
+    noop_task = task(noop, name="noop")
+
+    @flow(task_runner=DaskTaskRunner(address=address))
+    def noops() -> float:
+        noop_task.submit(-1).result()  # warm
+        started = time.perf_counter()
+        for number in range(tasks):
+            noop_task.submit(number).result()
+        return (time.perf_counter() - started) / tasks * 1000
+
+    return noops()
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/matterhouse-bench"))
+    parser.add_argument("--overhead-only", action="store_true", help="only the per-task overhead")
     args = parser.parse_args()
-    corpus = ensure_corpus(args.work, args.files)
     servers = args.work / f"servers-{int(time.time())}"
     servers.mkdir(parents=True)
+    if args.overhead_only:
+        with dask_cluster(servers, {}) as cluster:
+            plain, prefect = task_overhead_ms(cluster.address), prefect_task_overhead_ms(cluster.address)
+            print(f"per-task overhead: plain Dask {plain:.1f} ms, Prefect on Dask {prefect:.0f} ms")
+        return
+    corpus = ensure_corpus(args.work, args.files)
     with s3_server(servers) as endpoint:
         os.environ.update(aws_environment(endpoint))
         print(f"uploaded {args.files:,} files to the S3 server in {upload(corpus, 'corpus'):.0f} s", flush=True)

@@ -6,6 +6,7 @@ same tables. The tasks that touch the outside world retry on transient I/O error
 """
 
 import functools
+import re
 import subprocess
 import uuid
 from pathlib import Path
@@ -21,7 +22,7 @@ from prefect.utilities.annotations import quote
 
 from matterhouse import interrupts, settings
 from matterhouse.api import SUMMARY_TABLES
-from matterhouse.cluster import check_reach, task_groups, worker_hosts
+from matterhouse.cluster import CONNECT_TIMEOUT, check_reach, cluster_errors, task_groups
 from matterhouse.load import RunLoad
 from matterhouse.parse_worker import parse_group
 from matterhouse.plan import Plan
@@ -29,6 +30,7 @@ from matterhouse.settings import RunOptions
 from matterhouse.steps import Steps, execute_run, load_warehouse, parse_files, plan_run, publish_elsewhere, publish_parquet
 
 ARTIFACT_KEY = "matterhouse-run"
+SECRET_OPTION = re.compile(r"^(key|secret|token|password)$|secret|token|password|credential", re.IGNORECASE)
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 8], "cache_policy": NO_CACHE}
 
 
@@ -53,9 +55,8 @@ parse_task = task(parse_files, name="parse", cache_policy=NO_CACHE)
 parse_group_task = task(parse_group, name="parse-group", cache_policy=NO_CACHE)
 load_task = task(load_warehouse, name="load", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 publish_task = task(publish_parquet, name="publish", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
-publish_elsewhere_task = task(
-    publish_elsewhere, name="publish-elsewhere", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES
-)
+# No retries of its own: s3fs retries transient errors, and a final one leaves the next run to publish.
+publish_elsewhere_task = task(publish_elsewhere, name="publish-elsewhere", cache_policy=NO_CACHE)
 
 
 class PrefectSteps(Steps):
@@ -68,7 +69,7 @@ class PrefectSteps(Steps):
         return plan_task(options, to_read_file)
 
     def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-        if options.dask_address:
+        if options.dask_address and plan.to_read_count:
             return parse_on_dask_with_prefect(plan, staging, options)
         return parse_task(quote(plan), staging, options.batch_size, options.max_file_size, options.storage_options)
 
@@ -88,30 +89,31 @@ class PrefectSteps(Steps):
 def parse_on_dask_with_prefect(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
     """The parse step as parse-group task runs on the Dask cluster at options.dask_address,
     through prefect-dask's DaskTaskRunner (the flow's other steps stay on this machine)."""
-    from prefect_dask import DaskTaskRunner
+    with cluster_errors(options.dask_address):
+        from prefect_dask import DaskTaskRunner
 
-    with DaskTaskRunner(address=options.dask_address) as runner:
-        check_reach(worker_hosts(runner.client), staging, options)
-        futures = [
-            runner.submit(
-                parse_group_task,
-                parameters={
-                    "rows": rows,
-                    "staging_dir": staging,
-                    "first_batch_number": first_batch,
-                    "batch_size": options.batch_size,
-                    "max_file_size": options.max_file_size,
-                    "storage_options": options.storage_options,
-                },
-            )
-            for rows, first_batch in task_groups(plan, options.batch_size)
-        ]
-        try:
-            return [row for future in futures for row in future.result()]
-        except BaseException:
-            for future in futures:
-                future.wrapped_future.cancel()
-            raise
+        with DaskTaskRunner(address=options.dask_address, client_kwargs={"timeout": CONNECT_TIMEOUT}) as runner:
+            check_reach(runner.client, staging, options)
+            futures = [
+                runner.submit(
+                    parse_group_task,
+                    parameters={
+                        "rows": rows,
+                        "staging_dir": staging,
+                        "first_batch_number": first_batch,
+                        "batch_size": options.batch_size,
+                        "max_file_size": options.max_file_size,
+                        "storage_options": options.storage_options,
+                    },
+                )
+                for rows, first_batch in task_groups(plan, options.batch_size)
+            ]
+            try:
+                return [row for future in futures for row in future.result()]
+            except BaseException:
+                for future in futures:
+                    future.wrapped_future.cancel()
+                raise
 
 
 @flow(name="matterhouse-run", log_prints=False)
@@ -147,7 +149,14 @@ def matterhouse_run(
 
 
 def flow_parameters(options: RunOptions) -> dict:
-    """The flow's typed parameters for resolved run options (what `serve` registers)."""
+    """The flow's typed parameters for resolved run options (what `serve` registers).
+    Prefect stores them in plain text and shows them in its UI, so secrets are refused."""
+    secrets = sorted(key for key in options.storage_options if SECRET_OPTION.search(key))
+    if secrets:
+        raise settings.ConfigurationError(
+            f"storage option {secrets[0]} would be stored in plain text with the Prefect flow run's parameters: "
+            "give credentials through the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE) instead"
+        )
     return {
         "sources": [str(source) for source in options.sources],
         "warehouse": str(options.warehouse),

@@ -18,7 +18,7 @@ from .failpoints import checkpoint
 from .nopandas import leave_pandas_out
 from .scan import FoundFile
 from .settings import describe_size
-from .storage import StorageError, describe_error, filesystem, is_url
+from .storage import StorageError, describe_error, filesystem, is_url, transport_errors
 from .transforms.articles import content_hash, parse_file, rejected_unread
 from .transforms.tables import to_staging_tables
 
@@ -71,7 +71,10 @@ def _write_staging(table: pa.Table, name: str, staging_dir: str, storage_options
         return
     target = Path(staging_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, target, compression="none")
+    # Renamed into place whole: a task rerun after its worker died may write the same file.
+    partial = target.with_name(f".{target.name}.partial")
+    pq.write_table(table, partial, compression="none")
+    os.replace(partial, target)
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def _cyclic_gc_paused():
 def _read_and_parse(rows: list[dict], max_file_size: int, storage_options: dict) -> tuple[list, list[dict]]:
     parsed, touched = [], []
     items = list(map(to_read_item, rows))
-    objects = _fetch_objects(items, storage_options)
+    objects = _fetch_objects(items, max_file_size + 1, storage_options)
     for item in items:
         found, problem = item.found, item.found.problem
         if problem is None:
@@ -114,6 +117,11 @@ def _read_and_parse(rows: list[dict], max_file_size: int, storage_options: dict)
                         raise data
                 else:
                     data = _read_at_most(os.path.join(found.source, found.path), found.size_bytes, max_file_size + 1)
+            except FileNotFoundError:
+                if not is_url(found.source) and not os.path.isdir(found.source):
+                    # The whole folder is missing here: a worker on another machine.
+                    raise StorageError(f"the source folder {found.source} is not there where the parse runs") from None
+                problem = "file could not be read: it was deleted after the scan"
             except OSError as error:
                 problem = f"file could not be read: {error.strerror or describe_error(error)}"
             else:
@@ -130,10 +138,12 @@ def _read_and_parse(rows: list[dict], max_file_size: int, storage_options: dict)
     return parsed, touched
 
 
-def _fetch_objects(items: list[ToRead], storage_options: dict) -> dict:
-    """The bytes of the batch's objects on object storage, fetched concurrently (one GET
-    at a time would leave a worker waiting on the network), keyed by (source, path); an
-    object deleted since the listing maps to its FileNotFoundError (the file is rejected)."""
+def _fetch_objects(items: list[ToRead], limit: int, storage_options: dict) -> dict:
+    """The bytes of the batch's objects on object storage (at most `limit` each), fetched
+    concurrently (one GET at a time would leave a worker waiting on the network), keyed
+    by (source, path). An object deleted since the listing maps to its FileNotFoundError
+    (the file is rejected); any other failure, or a source that is gone whole, fails the
+    run: it is not the files' fault."""
     wanted = {}
     for item in items:
         if item.found.problem is None and is_url(item.found.source):
@@ -141,11 +151,16 @@ def _fetch_objects(items: list[ToRead], storage_options: dict) -> dict:
     objects = {}
     for source, paths in wanted.items():
         fs, root = filesystem(source, storage_options)
-        fetched = fs.cat([f"{root}/{path}" for path in paths], on_error="return")
-        for path in paths:
-            data = fetched.get(f"{root}/{path}", FileNotFoundError(f"{root}/{path}"))
+        keys = [f"{root}/{path}" for path in paths]
+        try:
+            fetched = fs.cat_ranges(keys, [0] * len(keys), [limit] * len(keys), on_error="return")
+            missing = any(isinstance(data, FileNotFoundError) for data in fetched)
+            if missing and not fs.exists(root):
+                raise StorageError(f"cannot read {source}: no such bucket or prefix where the parse runs")
+        except transport_errors() as error:
+            raise StorageError(f"cannot read {source}: {describe_error(error)}") from None
+        for path, data in zip(paths, fetched, strict=True):
             if isinstance(data, BaseException) and not isinstance(data, FileNotFoundError):
-                # Not the file's fault (credentials, network): fail the run, reject nothing.
                 raise StorageError(f"cannot read {source}/{path}: {describe_error(data)}")
             objects[source, path] = data
     return objects

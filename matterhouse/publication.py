@@ -22,12 +22,12 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .storage import StorageError, describe_error, filesystem, is_url
+from .storage import StorageError, describe_error, filesystem, is_url, local_path, transport_errors
+from .tables import PARTITIONED_TABLES
 
 POINTER = "_current.json"
 MANIFESTS = "_manifests"
 RUNS = "runs"
-PARTITIONED = {"articles": "hive"}  # published_month=YYYY-MM folders
 
 
 class PublishConflict(StorageError):
@@ -44,7 +44,7 @@ def open_location(location: str, storage_options: dict | None = None):
         return filesystem(location, storage_options or {})
     import fsspec
 
-    return fsspec.filesystem("file"), str(Path(location).expanduser().resolve())
+    return fsspec.filesystem("file"), str(local_path(location))
 
 
 def publish(snapshot: Path, run_id: str, location: str, keep_runs: int, storage_options: dict) -> dict:
@@ -67,20 +67,9 @@ def publish(snapshot: Path, run_id: str, location: str, keep_runs: int, storage_
         _create_exclusively(fs, f"{root}/{MANIFESTS}/{manifest['version']:010d}.json", _encode(manifest))
         _replace(fs, f"{root}/{POINTER}", _encode({"version": manifest["version"], "run_id": run_id}))
         _remove_old_runs(fs, root, keep_runs)
-    except (OSError, ValueError) as error:
-        if isinstance(error, StorageError):
-            raise
+    except transport_errors() as error:
         raise StorageError(f"cannot publish to {location}: {describe_error(error)}") from None
     return manifest
-
-
-def current_run(location: str, storage_options: dict | None = None) -> str | None:
-    """The run_id the pointer names, or None before the first publish."""
-    fs, root = open_location(location, storage_options)
-    try:
-        return _read_json(fs, f"{root}/{POINTER}")["run_id"]
-    except FileNotFoundError:
-        return None
 
 
 def manifest(location: str, run: str | None = None, storage_options: dict | None = None) -> dict:
@@ -130,7 +119,7 @@ def read_table(name: str, location: str | Path, run: str | None = None, storage_
         [f"{base}/{path}" for path in entry["files"]],
         format="parquet",
         filesystem=PyFileSystem(FSSpecHandler(fs)),
-        partitioning=PARTITIONED.get(name),
+        partitioning="hive" if name in PARTITIONED_TABLES else None,
         partition_base_dir=base,
     )
 
@@ -220,8 +209,8 @@ def _remove_old_runs(fs, root: str, keep_runs: int) -> None:
 
 
 def _read_json(fs, path: str) -> dict:
-    with fs.open(path, "rb") as file:
-        return json.loads(file.read())
+    # One GET: a file opened for reading could be replaced between its HEAD and its reads.
+    return json.loads(fs.cat_file(path))
 
 
 def _encode(document: dict) -> bytes:

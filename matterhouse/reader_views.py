@@ -19,11 +19,10 @@ import duckdb
 from .api import VIEWS_FILE
 from .schema import view_statements
 from .snapshots import PARQUET
-from .tables import PUBLISHED_TABLES
+from .tables import PARTITIONED_TABLES, PUBLISHED_TABLES
 from .warehouse import sql, sql_literal
 
 STAMP = ".views.sql"  # the statements the views file was made with
-PARTITIONED_TABLES = ("articles",)  # published_month=YYYY-MM folders
 
 
 def reader_view_statements(warehouse: Path) -> list[str]:

@@ -101,7 +101,7 @@ def find_objects(url: str, extensions: tuple[str, ...], max_file_size: int, stor
 
     The listing streams: each page of keys becomes columns of the current chunk, so a
     hundred thousand keys are never a hundred thousand metadata dicts at once."""
-    from .storage import StorageError, describe_error, filesystem
+    from .storage import StorageError, describe_error, filesystem, transport_errors
 
     suffixes = tuple(f".{extension.lower()}" for extension in extensions)
     fs, root = filesystem(url, storage_options)
@@ -115,7 +115,7 @@ def find_objects(url: str, extensions: tuple[str, ...], max_file_size: int, stor
                 continue
             size, modified = int(info["size"]), _modified_us(info)
             columns.add(relative, size, modified, _size_problem(size, max_file_size), modified > racy_after)
-    except (OSError, ValueError) as error:
+    except transport_errors() as error:
         raise StorageError(f"cannot list {url}: {describe_error(error)}") from None
     if not columns.listed:
         # An empty listing would delete every file the warehouse knows from this source.
@@ -205,7 +205,8 @@ def _modified_us(info: dict) -> int:
             return int(value * 1_000_000)
         if isinstance(value, str) and value:
             return (datetime.fromisoformat(value.replace("Z", "+00:00")) - EPOCH) // timedelta(microseconds=1)
-    return 0
+    # Without one, an edit that keeps the size would never be noticed.
+    raise ValueError(f"the store reports no modification time for {info['name']}; change detection needs one")
 
 
 def _judge(entry: os.DirEntry, stat: os.stat_result, real_source: Path, max_file_size: int) -> tuple[os.stat_result, str | None]:

@@ -144,7 +144,11 @@ def resolve(
     for location in (staging, publish):
         if location is not None and storage.is_url(location):
             storage.check_protocol(str(location))
-    keep_runs = keep_runs if keep_runs is not None else int(environ.get("MATTERHOUSE_KEEP_RUNS") or DEFAULT_KEEP_RUNS)
+    if keep_runs is None:
+        text = environ.get("MATTERHOUSE_KEEP_RUNS") or str(DEFAULT_KEEP_RUNS)
+        if not text.strip().isdigit():
+            raise ConfigurationError(f"MATTERHOUSE_KEEP_RUNS={text!r} is not a whole number of runs, e.g. 10")
+        keep_runs = int(text)
     if keep_runs < 1:
         raise ConfigurationError(f"--keep-runs {keep_runs}: keep at least the current run (1 or more)")
     return RunOptions(

@@ -6,6 +6,7 @@ this module's calls them directly (`matterhouse.run`, the CLI without Prefect), 
 Prefect flow (matterhouse.flows.pipeline) passes one that makes each step a task.
 """
 
+import contextlib
 import shutil
 import time
 from datetime import datetime, timezone
@@ -87,8 +88,9 @@ def publish_elsewhere(options: RunOptions, snapshot: Path) -> None:
 
 
 def parse_step(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-    """Parse on the Dask cluster when one is given, else on this machine's cores."""
-    if options.dask_address:
+    """Parse on the Dask cluster when one is given (and there is something to read), else
+    on this machine's cores."""
+    if options.dask_address and plan.to_read_count:
         return parse_on_dask(plan, staging, options)
     return parse_files(plan, staging, options.batch_size, options.max_file_size, options.storage_options)
 
@@ -126,6 +128,8 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
     interrupts.progress.begin(home)
     with RunLock(home):
         _remove_leftovers(home)
+        if options.staging is not None:
+            staging_area.remove_leftovers(options.staging, options.storage_options)
         work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
         snapshot = snapshots.snapshot_dir(home, run_id)
         staging = staging_area.staging_location(options.staging, run_id, work_dir)
@@ -142,7 +146,8 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
 
             clock = time.perf_counter()
             touched = steps.parse(plan, staging, options)
-            staging_area.collect(staging, work_dir / "staging", plan.batch_count(options.batch_size), options.storage_options)
+            staged = staging_area.loader_folder(staging, work_dir)
+            staging_area.collect(staging, staged, plan.batch_count(options.batch_size), options.storage_options)
             parse_seconds = time.perf_counter() - clock
             steps.log(f"read {plan.to_read_count} files in {parse_seconds:.1f} s ({len(touched)} only touched)")
             checkpoint("parse")
@@ -158,7 +163,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                     "scan_seconds": scan_seconds,
                     "parse_seconds": parse_seconds,
                 },
-                staging_dir=work_dir / "staging",
+                staging_dir=staged,
                 snapshot=snapshot,
                 deleted_ids=plan.deleted_ids,
                 touched=touched,
@@ -174,7 +179,9 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                 steps.publish(options, snapshot)  # the failed run's record, old data
                 published = True
                 if options.publish is not None:
-                    steps.publish_elsewhere(options, snapshot)
+                    # The failed check is what must be said; the next run publishes again.
+                    with contextlib.suppress(StorageError):
+                        steps.publish_elsewhere(options, snapshot)
                 raise
             checkpoint("publish")
             steps.publish(options, snapshot)

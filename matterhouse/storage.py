@@ -97,6 +97,16 @@ def _filesystem(protocol: str, options_json: str):
     return fsspec.filesystem(protocol, **json.loads(options_json))
 
 
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What reaching a store can raise: OSError (s3fs maps S3's errors to it), ValueError,
+    and botocore's own (no credentials, an endpoint that does not answer)."""
+    try:
+        from botocore.exceptions import BotoCoreError
+    except ImportError:
+        return (OSError, ValueError)
+    return (OSError, ValueError, BotoCoreError)
+
+
 def describe_error(error: BaseException) -> str:
     """An object store's error as a person reads it."""
     if isinstance(error, FileNotFoundError):

@@ -38,6 +38,8 @@ MODEL_TABLES = {
 RUN_RECORD_TABLES = ("etl_runs", "check_results")
 HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
+# Published as Hive-style folders (published_month=YYYY-MM; see load._export_articles).
+PARTITIONED_TABLES = ("articles",)
 # Analysis views over the published tables (sql/views/<view>.sql), recreated with every run.
 VIEWS = (
     "rejected_files",

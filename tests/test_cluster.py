@@ -1,25 +1,23 @@
 """What a run on a Dask cluster checks before it sends any work, and how it cuts the work."""
 
+from types import SimpleNamespace
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from matterhouse.cluster import BATCHES_PER_TASK, ClusterError, check_reach, task_groups
+from matterhouse.cluster import BATCHES_PER_TASK, marker_name, probe_reach, task_groups
 from matterhouse.plan import TO_READ_SCHEMA, Plan
-from matterhouse.settings import resolve
 
 
-def options(tmp_path, *sources):
-    return resolve(list(sources), tmp_path / "warehouse", environ={})
-
-
-def test_workers_on_other_machines_must_reach_the_sources_and_the_staging_area(tmp_path):
-    with pytest.raises(ClusterError, match=r"^Dask workers on 10\.0\.0\.7 cannot read the folder .* give sources they all reach"):
-        check_reach({"10.0.0.7", "127.0.0.1"}, str(tmp_path / "staging"), options(tmp_path, tmp_path))
-    with pytest.raises(ClusterError, match=r"cannot write to this machine's warehouse folder: give --staging"):
-        check_reach({"10.0.0.7"}, str(tmp_path / "staging"), options(tmp_path, "s3://bucket/news"))
-    check_reach({"10.0.0.7"}, "s3://bucket/staging/run", options(tmp_path, "s3://bucket/news"))
-    check_reach({"127.0.0.1"}, str(tmp_path / "staging"), options(tmp_path, tmp_path))  # a cluster on this machine
+def test_each_worker_proves_it_reaches_the_source_folders_and_the_staging_folder(tmp_path):
+    """probe_reach runs on every worker before any work (Client.run passes the worker)."""
+    worker = SimpleNamespace(address="tcp://10.0.0.7:40000")
+    (tmp_path / "a-file").write_text("")
+    assert probe_reach([str(tmp_path / "missing")], None, worker) == f"cannot read the folder {tmp_path / 'missing'}"
+    assert probe_reach([], str(tmp_path / "a-file" / "staging"), worker).startswith(f"cannot write to {tmp_path / 'a-file'}")
+    assert probe_reach([str(tmp_path)], str(tmp_path / "staging"), worker) is None
+    assert (tmp_path / "staging" / marker_name(worker.address)).exists()  # for this machine to look for
 
 
 @pytest.mark.parametrize("files", [0, 1, 2_999, 3_000, 7_001])

@@ -95,14 +95,14 @@ def test_a_publish_cut_short_before_its_pointer_leaves_readers_on_the_previous_r
     monkeypatch.setattr(publication, "_replace", pointer_fails)
     with pytest.raises(StorageError, match=r"^the run is committed, but cannot publish to .*the next run publishes there again$"):
         matterhouse.run([source], tmp_path / "warehouse", publish=published)
-    assert publication.current_run(str(published)) == first.run_id
+    assert publication.manifest(str(published))["run_id"] == first.run_id
     assert matterhouse.read_table("articles", published).count_rows() == 1
     assert query(tmp_path / "warehouse", "select count(*) from articles")[0][0] == 2  # committed and published locally
     assert (tmp_path / "warehouse" / "parquet").resolve().is_dir()
 
     monkeypatch.undo()
     third = matterhouse.run([source], tmp_path / "warehouse", publish=published)
-    assert publication.current_run(str(published)) == third.run_id
+    assert publication.manifest(str(published))["run_id"] == third.run_id
     assert matterhouse.read_table("articles", published).count_rows() == 2
     assert json.loads((published / "_current.json").read_text())["version"] == 3  # the orphan manifest 2 is skipped
 

@@ -142,12 +142,16 @@ def test_a_reader_polling_the_pointer_always_sees_one_whole_run(s3, tmp_path):
     source.mkdir()
     stop, seen, errors = threading.Event(), [], []
 
+    def publish_one_more(number: int) -> None:
+        (source / f"article-{number}.md").write_text(
+            f'---\ntitle: "Story {number}"\nwebUrl: https://example.com/{number}\n---\n', encoding="utf-8"
+        )
+        matterhouse.run([source], tmp_path / "warehouse", publish=location, keep_runs=3)
+
     def poll() -> None:
         while not stop.is_set():
             try:
-                run_id = publication.current_run(location)
-                if run_id is None:
-                    continue
+                run_id = publication.manifest(location)["run_id"]  # the pointer's run
                 runs = matterhouse.read_table("etl_runs", location, run=run_id).to_table()
                 articles = matterhouse.read_table("articles", location, run=run_id).count_rows()
                 newest = runs.filter(pc.equal(runs["started_at"], pc.max(runs["started_at"])))
@@ -157,14 +161,12 @@ def test_a_reader_polling_the_pointer_always_sees_one_whole_run(s3, tmp_path):
             except Exception as error:
                 errors.append(error)
 
+    publish_one_more(0)
     reader = threading.Thread(target=poll)
     reader.start()
     try:
-        for number in range(6):
-            (source / f"article-{number}.md").write_text(
-                f'---\ntitle: "Story {number}"\nwebUrl: https://example.com/{number}\n---\n', encoding="utf-8"
-            )
-            matterhouse.run([source], tmp_path / "warehouse", publish=location, keep_runs=3)
+        for number in range(1, 6):
+            publish_one_more(number)
     finally:
         stop.set()
         reader.join()
@@ -188,7 +190,7 @@ def test_killing_a_dask_worker_mid_run_completes_or_changes_nothing(s3, tmp_path
     published = tmp_path / "published"
     matterhouse.run([CASES / "examples" / "input"], warehouse, publish=str(published))
     before = table_rows(warehouse, PUBLISHED_TABLES)
-    published_before = publication.current_run(str(published))
+    published_before = publication.manifest(str(published))["run_id"]
 
     with dask_cluster(tmp_path_factory.mktemp("dask-kill"), environment) as own:
         command = [
@@ -209,15 +211,13 @@ def test_killing_a_dask_worker_mid_run_completes_or_changes_nothing(s3, tmp_path
         else:
             assert run.returncode == 1 and len(stderr.strip().splitlines()) == 1, stderr
             assert table_rows(warehouse, PUBLISHED_TABLES) == before
-            assert publication.current_run(str(published)) == published_before
+            assert publication.manifest(str(published))["run_id"] == published_before
 
         again = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert query(warehouse, "select count(*) from source_files")[0][0] == 8000
-    assert (
-        publication.current_run(str(published))
-        == query(warehouse, "select run_id from etl_runs order by started_at desc limit 1")[0][0]
-    )
+    (newest_run,) = query(warehouse, "select run_id from etl_runs order by started_at desc limit 1")[0]
+    assert publication.manifest(str(published))["run_id"] == newest_run
 
 
 @pytest.mark.parametrize(
