@@ -249,3 +249,36 @@ def test_polars_pandas_and_duckdb_read_a_published_table_as_the_readme_shows(tmp
     assert polars.scan_pyarrow_dataset(articles).collect().height == result.rows["articles"]
     assert len(articles.to_table().to_pandas()) == result.rows["articles"]
     assert duckdb.sql("select count(*) from articles").fetchall() == [(result.rows["articles"],)]
+
+
+def test_a_staging_folder_is_read_in_place_and_only_run_areas_are_cleared(tmp_path):
+    staging = tmp_path / "staging"
+    (staging / "matterhouse-run-interrupted" / "files").mkdir(parents=True)
+    (staging / "keep-me.txt").write_text("not ours")
+    result = matterhouse.run([CASES / "examples" / "input"], tmp_path / "warehouse", staging=staging)
+    assert result.status == "succeeded" and result.rows["articles"] > 0
+    assert sorted(path.name for path in staging.iterdir()) == ["keep-me.txt"]
+
+
+def test_read_table_takes_a_file_url(tmp_path):
+    published = tmp_path / "published"
+    result = matterhouse.run([CASES / "examples" / "input"], tmp_path / "warehouse", publish=f"file://{published}")
+    assert matterhouse.read_table("articles", f"file://{published}").count_rows() == result.rows["articles"]
+
+
+def test_a_prefect_flow_refuses_secrets_among_its_parameters(tmp_path):
+    from matterhouse.flows.pipeline import flow_parameters
+
+    options = resolve([tmp_path], tmp_path / "warehouse", storage_options=["endpoint_url=http://x", "secret=abc"], environ={})
+    with pytest.raises(
+        ConfigurationError, match=r"storage option secret would be stored in plain text .* through the environment"
+    ):
+        flow_parameters(options)
+    assert flow_parameters(resolve([tmp_path], storage_options=["endpoint_url=http://x"], environ={}))["storage_options"] == {
+        "endpoint_url": "http://x"
+    }
+
+
+def test_a_bad_keep_runs_variable_says_what_it_must_be(tmp_path):
+    with pytest.raises(ConfigurationError, match="MATTERHOUSE_KEEP_RUNS='abc' is not a whole number"):
+        resolve([tmp_path], environ={"MATTERHOUSE_KEEP_RUNS": "abc"})
