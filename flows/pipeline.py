@@ -106,7 +106,7 @@ def parse_on_dask_with_prefect(plan: Plan, staging: str, options: RunOptions) ->
                         "storage_options": options.storage_options,
                     },
                 )
-                for rows, first_batch in task_groups(plan, options.batch_size)
+                for rows, first_batch in task_groups(plan, options.batch_size, sum(runner.client.nthreads().values()))
             ]
             try:
                 return [row for future in futures for row in future.result()]

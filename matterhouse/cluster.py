@@ -34,11 +34,13 @@ class ClusterError(StorageError):
     """The Dask cluster cannot be reached, cannot reach what the run needs, or lost its tasks."""
 
 
-def task_groups(plan: Plan, batch_size: int) -> Iterator[tuple[pa.Table, int]]:
-    """The files to read in groups of BATCHES_PER_TASK batches, each with the number of
-    its first batch (so batch numbers run on without gaps across tasks)."""
-    for index, rows in enumerate(plan.groups(batch_size * BATCHES_PER_TASK)):
-        yield rows, index * BATCHES_PER_TASK
+def task_groups(plan: Plan, batch_size: int, threads: int) -> Iterator[tuple[pa.Table, int]]:
+    """The files to read in groups of batches, each with the number of its first batch (so
+    batch numbers run on without gaps across tasks): BATCHES_PER_TASK batches a task, or
+    fewer when that would leave some of the cluster's `threads` without a task."""
+    per_task = max(1, min(BATCHES_PER_TASK, plan.batch_count(batch_size) // max(threads, 1)))
+    for index, rows in enumerate(plan.groups(batch_size * per_task)):
+        yield rows, index * per_task
 
 
 @contextmanager
@@ -123,7 +125,7 @@ def parse_on_dask(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
         try:
             check_reach(client, staging, options)
             run_key = uuid.uuid4().hex
-            for rows, first_batch in task_groups(plan, options.batch_size):
+            for rows, first_batch in task_groups(plan, options.batch_size, sum(client.nthreads().values())):
                 future = client.submit(
                     parse_worker.parse_group,
                     rows,

@@ -19,8 +19,9 @@ SCAN_CHUNK = 50_000
 # in the second a run listed it would look unchanged for ever. Objects modified this
 # close to the listing (or after it, by a skewed clock) are "racy": compared as listed
 # but recorded one microsecond early, so the next run reads them again and compares
-# their content hashes (git's cure for "racily clean" files).
-RACY_WINDOW_US = 60_000_000
+# their content hashes (git's cure for "racily clean" files). Ten seconds covers the
+# second itself and the clock skew of machines kept in time by NTP.
+RACY_WINDOW_US = 10_000_000
 FOUND_SCHEMA = pa.schema(
     [
         ("source", pa.string()),

@@ -20,15 +20,17 @@ def test_each_worker_proves_it_reaches_the_source_folders_and_the_staging_folder
     assert (tmp_path / "staging" / marker_name(worker.address)).exists()  # for this machine to look for
 
 
-@pytest.mark.parametrize("files", [0, 1, 2_999, 3_000, 7_001])
+@pytest.mark.parametrize("files", [0, 1, 350, 2_999, 3_000, 7_001])
 def test_tasks_carry_whole_batches_numbered_without_gaps(tmp_path, files):
     paths = pa.array([f"{number}.md" for number in range(files)], pa.string())
     columns = {name: pa.nulls(files, TO_READ_SCHEMA.field(name).type) for name in TO_READ_SCHEMA.names}
     table = pa.table({**columns, "path": paths}, schema=TO_READ_SCHEMA)
     pq.write_table(table, tmp_path / "to-read.parquet", row_group_size=700)  # groups cut across row groups
     plan = Plan(files, files, 0, [], tmp_path / "to-read.parquet")
-    groups = list(task_groups(plan, 100))
-    assert [first for _, first in groups] == [index * BATCHES_PER_TASK for index in range(len(groups))]
-    assert all(rows.num_rows == 100 * BATCHES_PER_TASK for rows, _ in groups[:-1])
+    groups = list(task_groups(plan, 100, threads=2))
+    per_task = max(1, min(BATCHES_PER_TASK, plan.batch_count(100) // 2))  # 7,001 files: 71 batches, 10 a task
+    assert [first for _, first in groups] == [index * per_task for index in range(len(groups))]
+    assert all(rows.num_rows == 100 * per_task for rows, _ in groups[:-1])
     assert [path for rows, _ in groups for path in rows["path"].to_pylist()] == [f"{number}.md" for number in range(files)]
     assert plan.batch_count(100) == max(1, -(-files // 100))
+    assert len(groups) >= min(2, plan.batch_count(100)), "no thread of a two-thread cluster left without a task"
