@@ -128,13 +128,19 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
         assert query(warehouse, "select count(*) from articles") == [(4,)]
         assert query(warehouse, "select run_id from etl_runs") == [(flow_run["id"],)]
 
-        scheduled = api(
-            url,
-            "/flow_runs/filter",
-            {
-                "deployments": {"id": {"any_": [deployment["id"]]}},
-                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
-            },
+        # The server's scheduler service creates the interval's runs on its own loop, which
+        # on a loaded machine can come after the manual run has finished.
+        scheduled = wait_for(
+            lambda: api(
+                url,
+                "/flow_runs/filter",
+                {
+                    "deployments": {"id": {"any_": [deployment["id"]]}},
+                    "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+                },
+            ),
+            120,
+            "the schedule's first flow run",
         )
         assert len(scheduled) >= 1
 
