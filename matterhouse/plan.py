@@ -59,15 +59,9 @@ class Plan:
         if self.to_read_count == 0:
             yield TO_READ_SCHEMA.empty_table()
             return
-        pending = TO_READ_SCHEMA.empty_table()
         with pq.ParquetFile(self.to_read_file) as file:
-            for batch in file.iter_batches(batch_size=size):  # may stop short at row-group ends
-                pending = pa.concat_tables([pending, pa.Table.from_batches([batch]).cast(TO_READ_SCHEMA)])
-                while pending.num_rows >= size:
-                    yield pending.slice(0, size).combine_chunks()
-                    pending = pending.slice(size)
-        if pending.num_rows:
-            yield pending.combine_chunks()
+            for batch in file.iter_batches(batch_size=size):  # full batches across row groups; the last may be short
+                yield pa.Table.from_batches([batch])
 
     def batch_count(self, size: int) -> int:
         """How many batches of `size` the files to read make (at least one: see batches)."""

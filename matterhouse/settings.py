@@ -175,9 +175,7 @@ def _source(source: str | Path) -> Path | str:
 
 def _location(location: str | Path | None) -> str | None:
     """A staging or publish location: a normalized URL, or an absolute local path."""
-    if location is None:
-        return None
-    return storage.normalize_url(str(location)) if storage.is_url(location) else str(storage.local_path(location))
+    return None if location is None else str(_source(location))
 
 
 def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None = None) -> Path:
