@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("sql", nargs="?", help="the SQL to run")
     statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
     statement.add_argument("--tables", action="store_true", help="list the tables and views with their row counts")
+    query.add_argument(
+        "--as-of",
+        metavar="RUN_ID_OR_TIMESTAMP",
+        help="answer from the tables as published by that run, or by the last run finished by that time (ISO 8601)",
+    )
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
     query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
@@ -191,7 +196,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--keep-runs",
         type=positive_integer,
         metavar="N",
-        help=f"published runs to keep for readers (env MATTERHOUSE_KEEP_RUNS; default: {settings.DEFAULT_KEEP_RUNS})",
+        help=f"runs whose tables stay readable, for query --as-of and at --publish (env MATTERHOUSE_KEEP_RUNS; "
+        f"default: {settings.DEFAULT_KEEP_RUNS})",
     )
 
 
@@ -296,13 +302,15 @@ def query_command(args: argparse.Namespace) -> int:
 
     warehouse = settings.resolve_warehouse(args.warehouse)
     if args.tables:
+        if args.as_of:
+            raise MatterhouseError("--tables lists the warehouse as it is now; leave out --as-of")
         print(list_tables(warehouse))
         return 0
     statement = args.file.read_text(encoding="utf-8") if args.file else args.sql
     if not statement.strip():
         raise MatterhouseError('the SQL is empty: give a query, e.g. matterhouse query "select count(*) from articles"')
     width = shutil.get_terminal_size().columns if args.output is None and sys.stdout.isatty() else None
-    text = run_query(warehouse, statement, args.format, args.output, width)
+    text = run_query(warehouse, statement, args.format, args.output, width, as_of=args.as_of)
     if text is not None:
         print(text)
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from .as_of import connect_as_of
 from .status import open_read_only
 from .transforms.errors import MatterhouseError
 from .warehouse import fetch_dicts, sql
@@ -19,13 +20,16 @@ class QueryFailed(MatterhouseError):
     """DuckDB refused the query; the message is DuckDB's own, with the position it points at."""
 
 
-def run_query(warehouse: Path, statement: str, output_format: str, output: Path | None, width: int | None = None) -> str | None:
-    """Run one query read-only; write it to `output` or return the text to print (a
-    table cut to `width` columns, when given)."""
+def run_query(
+    warehouse: Path, statement: str, output_format: str, output: Path | None, width: int | None = None, as_of: str | None = None
+) -> str | None:
+    """Run one query read-only, on the warehouse or on the tables published by the run
+    `as_of` names (matterhouse.as_of); write it to `output` or return the text to print
+    (a table cut to `width` columns, when given)."""
     if output_format == "parquet" and output is None:
         raise MatterhouseError("--format parquet writes a file: add --output FILE.parquet")
     statement = statement.strip().rstrip(";")
-    connection = open_read_only(warehouse)
+    connection = open_read_only(warehouse) if as_of is None else connect_as_of(warehouse, as_of)
     try:
         if output_format == "parquet":
             connection.execute(f"copy ({statement}) to $path (format parquet, compression zstd)", {"path": str(output)})

@@ -25,14 +25,19 @@ from .warehouse import sql, sql_literal
 STAMP = ".views.sql"  # the statements the views file was made with
 
 
-def reader_view_statements(warehouse: Path) -> list[str]:
+def table_view_statements(folder: Path, tables=PUBLISHED_TABLES) -> list[str]:
+    """A view per published table over its dataset in `folder` (a snapshot, or the link)."""
     statements = []
-    for table in PUBLISHED_TABLES:
+    for table in tables:
         pattern = "*/*.parquet" if table in PARTITIONED_TABLES else "*.parquet"
-        files = f"{warehouse / PARQUET / table}/{pattern}"
+        files = f"{folder / table}/{pattern}"
         hive = "true" if table in PARTITIONED_TABLES else "false"
         statements.append(sql("readers/published_table", table=table, files=sql_literal(files), hive=hive))
-    return statements + view_statements()
+    return statements
+
+
+def reader_view_statements(warehouse: Path) -> list[str]:
+    return table_view_statements(warehouse / PARQUET) + view_statements()
 
 
 def write_views_file(warehouse: Path) -> Path:

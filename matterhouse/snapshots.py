@@ -4,13 +4,16 @@ Each run writes its datasets into `<warehouse>/.snapshots/<run_id>/<table>/`, an
 `<warehouse>/parquet` is a symbolic link to the current snapshot. Publishing replaces
 that link in one atomic rename, so every reader sees a whole snapshot: all tables of
 the previous run or all tables of the new one. Tables a run did not change are hard
-links to the previous snapshot's files, which costs no copying. The previous snapshot
-is kept one run longer for readers still holding it open.
+links to the previous snapshot's files, which costs no copying. The snapshots of the
+newest `keep_runs` runs stay (for `matterhouse query --as-of`), and the previous one
+always does, for readers still holding it open.
 """
 
 import os
 import shutil
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 SNAPSHOTS = ".snapshots"
 PARQUET = "parquet"
@@ -41,8 +44,9 @@ def link_unchanged_tables(warehouse: Path, snapshot: Path, tables) -> None:
             os.link(data_file, target)
 
 
-def publish(warehouse: Path, snapshot: Path) -> None:
-    """Point `parquet` at `snapshot` atomically, then drop snapshots older than the last one."""
+def publish(warehouse: Path, snapshot: Path, keep_runs: int) -> None:
+    """Point `parquet` at `snapshot` atomically, then drop the snapshots of runs older than
+    the newest `keep_runs` (by etl_runs.started_at), but for the previous one."""
     previous = current_snapshot(warehouse)
     next_link = warehouse / NEXT_LINK
     next_link.unlink(missing_ok=True)
@@ -51,8 +55,9 @@ def publish(warehouse: Path, snapshot: Path) -> None:
     if link.is_dir() and not link.is_symlink():
         shutil.rmtree(link)  # a plain folder left by hand: the link takes its place
     os.replace(next_link, link)
-    keep = {snapshot.name, previous.name if previous else None}
-    remove_snapshots_except(warehouse, keep)
+    runs = pq.read_table(snapshot / "etl_runs", columns=["run_id", "started_at"]).sort_by([("started_at", "descending")])
+    newest = runs.column("run_id").to_pylist()[:keep_runs]
+    remove_snapshots_except(warehouse, {snapshot.name, previous.name if previous else None, *newest})
 
 
 def remove_snapshots_except(warehouse: Path, keep: set) -> None:

@@ -73,7 +73,7 @@ def publish_parquet(options: RunOptions, snapshot: Path) -> None:
     the warehouse folder; renew the readers' views file if its views changed."""
     warehouse = options.warehouse
     snapshots.link_unchanged_tables(warehouse, snapshot, PUBLISHED_TABLES)
-    snapshots.publish(warehouse, snapshot)
+    snapshots.publish(warehouse, snapshot, options.keep_runs)
     write_views_file(warehouse)
 
 
