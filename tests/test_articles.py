@@ -2,8 +2,10 @@ import json
 from datetime import datetime, timezone
 
 from matterhouse.transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.frontmatter import NO_FRONT_MATTER, ORG_MODE
 from matterhouse.transforms.normalize import stable_id
 from matterhouse.transforms.tables import STAGING_SCHEMAS, to_staging_tables
+from matterhouse.transforms.yaml_loader import TOO_DEEP
 
 SOURCE = SourceFile("/data/news", "2020/a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
 
@@ -183,7 +185,15 @@ def test_files_that_cannot_be_articles_are_rejected_with_a_reason():
         b"---\ntitle: x\n---\n": "front matter has no webUrl: every article needs its URL",
         b"---\nwebUrl: ftp://a.org/x\n---\n": "webUrl 'ftp://a.org/x' is not an http(s) URL",
         b"---\nwebUrl: [https://a.org]\n---\n": "webUrl ['https://a.org'] is not a URL",
-        b"no front matter\n": "no front matter: the file does not start with a '---' line",
+        b"no front matter\n": NO_FRONT_MATTER,
+        b"+++\ntitle = 'x'\n+++\n": "front matter has no webUrl: every article needs its URL",
+        b'{"webUrl": "ftp://a.org/x"}': "webUrl 'ftp://a.org/x' is not an http(s) URL",
+        b'["https://a.org"]\n': "front matter is a JSON array, not an object of fields such as '{\"webUrl\": ...}'",
+        b"#+TITLE: x\n": ORG_MODE,
+        b'{"webUrl": "https://a.org", "a": ' + b"[" * 5000: TOO_DEEP,
+        b"+++\nwebUrl = 'https://a.org'\nwebUrl = 'https://b.org'\n+++\n": (
+            "invalid TOML at line 3, column 25: Cannot overwrite a value: a key is given a second time, which TOML does not allow"
+        ),
     }
     for data, reason in cases.items():
         parsed = parse(data)
@@ -214,4 +224,107 @@ def test_a_key_given_twice_keeps_the_last_value_and_warns():
     assert parsed.file["reason"] is None and parsed.versions[0]["title"] == "second"
     assert [(warning["field"], warning["message"]) for warning in parsed.warnings] == [
         ("title", "title is given twice in one mapping (line 4); the last value is used")
+    ]
+
+
+# ARTICLE in JSON and in TOML (TOML has no null, so its twin has no `authors: null`).
+JSON_ARTICLE = b"""{
+  "title": "No",
+  "publishedDateTime": "2020-02-06T19:37:00Z",
+  "updatedDateTime": "2020-02-07T09:00:00+01:00",
+  "webUrl": "HTTPS://www.Example.com/story#top",
+  "quality": 33,
+  "heat": -1,
+  "published": false,
+  "locale": "en-us",
+  "provider": {"name": "Example News", "domain": "Example.com", "authors": null},
+  "topics": ["AI", " AI ", "Computer   Vision"],
+  "images": [
+    {"url": "https://img.example.com/1.jpg", "width": 1200, "height": "wide", "isCached": true},
+    {"title": "no url"}
+  ],
+  "related": [
+    {"webUrl": "https://other.org/a", "title": "Other A", "provider": {"name": "Other", "domain": "other.org"}},
+    {"webUrl": "https://other.org/a", "title": "Other A again"},
+    {"title": "no url"},
+    {"webUrl": "mailto:someone@example.com"}
+  ]
+}
+Body line one
+---
+Body after a dash line
+"""
+TOML_ARTICLE = b"""+++
+title = "No"
+publishedDateTime = 2020-02-06T19:37:00Z
+updatedDateTime = "2020-02-07T09:00:00+01:00"
+webUrl = "HTTPS://www.Example.com/story#top"
+quality = 33
+heat = -1
+published = false
+locale = "en-us"
+topics = ["AI", " AI ", "Computer   Vision"]
+
+[provider]
+name = "Example News"
+domain = "Example.com"
+
+[[images]]
+url = "https://img.example.com/1.jpg"
+width = 1200
+height = "wide"
+isCached = true
+
+[[images]]
+title = "no url"
+
+[[related]]
+webUrl = "https://other.org/a"
+title = "Other A"
+provider = {name = "Other", domain = "other.org"}
+
+[[related]]
+webUrl = "https://other.org/a"
+title = "Other A again"
+
+[[related]]
+title = "no url"
+
+[[related]]
+webUrl = "mailto:someone@example.com"
++++
+Body line one
+---
+Body after a dash line
+"""
+
+
+def rows(parsed) -> tuple:
+    return parsed.file["reason"], parsed.versions, parsed.images, parsed.topics, parsed.relations, parsed.warnings
+
+
+def test_toml_and_json_articles_give_the_rows_of_their_yaml_twin():
+    assert rows(parse(JSON_ARTICLE)) == rows(parse(ARTICLE))
+    assert rows(parse(TOML_ARTICLE)) == rows(parse(ARTICLE.replace(b"  authors: null\n", b"")))
+
+
+def test_toml_values_load_like_yaml_text():
+    parsed = parse(
+        b"+++\nwebUrl = 'https://a.org/x'\npublishedDateTime = 2020-01-02T05:04:05+02:00\nupdatedDateTime = 2020-01-03\n"
+        b"title = 2020\nexcerpt = true\nquality = 1_000\nheat = 1.0\npublished = 'yes'\n"
+        b"when = 2020-01-02T03:04:05Z\nat = 07:30:00\nweight = 1.50\nflags = [true, 0x1F]\n+++\n"
+    )
+    own = parsed.versions[0]
+    assert own["published_at"] == datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert own["updated_at"] == datetime(2020, 1, 3, tzinfo=timezone.utc)
+    assert (own["title"], own["excerpt"], own["quality"], own["heat"], own["is_published"]) == ("2020", "true", 1000, None, True)
+    assert [row["message"] for row in parsed.warnings] == ["heat '1.0' is not a whole number; loaded as null"]
+    assert json.loads(own["extra"]) == {"when": "2020-01-02T03:04:05+00:00", "at": "07:30:00", "weight": 1.5, "flags": [True, 31]}
+
+
+def test_a_json_key_given_twice_warns_with_its_line():
+    parsed = parse(b'{\n  "webUrl": "https://a.org/x",\n  "provider": {"domain": "a.org",\n    "domain": "b.org"}\n}\n')
+    assert parsed.versions[0]["provider_domain"] == "b.org"
+    assert [(row["field"], row["message"]) for row in parsed.warnings] == [
+        ("domain", "domain is given twice in one mapping (line 4); the last value is used")
     ]

@@ -54,5 +54,30 @@ def test_golden_case(case, copy_case, run_pipeline):
 
 
 def test_every_case_has_expected_rows():
-    assert len(CASE_NAMES) >= 11
+    assert len(CASE_NAMES) >= 12
     assert all((CASES / case / "expected.json").is_file() for case in CASE_NAMES)
+
+
+def test_toml_and_json_twins_give_the_rows_of_their_yaml_twin():
+    """tests/cases/formats holds one article in YAML, TOML and JSON, each at its own URL."""
+    expected = json.loads((CASES / "formats" / "expected.json").read_text(encoding="utf-8"))
+    ids = {row["path"]: row["article_id"] for row in expected["source_files"]}
+    by_id = {row["article_id"]: row for row in expected["articles"]}
+
+    def rows(twin: str) -> dict:
+        article_id = ids[f"{twin}_twin.md"]
+        article = {key: value for key, value in by_id[article_id].items() if key not in ("article_id", "url", "source_path")}
+        children = {
+            table: [
+                {key: value for key, value in row.items() if key != "article_id"}
+                for row in expected[table]
+                if row["article_id"] == article_id
+            ]
+            for table in ("images", "article_relations", "article_topics")
+        }
+        warnings = [(row["field"], row["message"]) for row in expected["data_warnings"] if row["path"] == f"{twin}_twin.md"]
+        return {"article": article, **children, "warnings": warnings}
+
+    assert rows("toml") == rows("yaml")
+    assert rows("json") == rows("yaml")
+    assert rows("yaml")["article"]["title"] == "Same story, three formats"

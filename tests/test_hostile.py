@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matterhouse.transforms import normalize
 from matterhouse.transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.tables import to_staging_tables
 
 from .conftest import CASES, PROJECT_ROOT, query
 
@@ -21,6 +22,7 @@ MEASURE_BOMB = """
 import json, resource, sys, time
 from datetime import datetime, timezone
 from matterhouse.transforms.articles import SourceFile, parse_file
+from matterhouse.transforms.tables import to_staging_tables
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
@@ -125,6 +127,18 @@ def test_mutated_articles_load_or_are_rejected_with_a_reason(edits):
     parsed = parse_file(SOURCE, mutate(SEED, edits))
     reason = parsed.file["reason"]
     assert reason is None or ("please report" not in reason and "\n" not in reason)
+
+
+FORMAT_TWINS = [(CASES / "formats" / "input" / name).read_bytes() for name in ("toml_twin.md", "json_twin.md")]
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.sampled_from(FORMAT_TWINS), mutations)
+def test_mutated_toml_and_json_articles_load_or_are_rejected_with_a_reason(data, edits):
+    parsed = parse_file(SOURCE, mutate(data, edits))
+    reason = parsed.file["reason"]
+    assert reason is None or ("please report" not in reason and "\n" not in reason)
+    to_staging_tables([parsed])  # what loads, Arrow can hold
 
 
 yaml_values = st.recursive(

@@ -240,7 +240,7 @@ def test_a_run_that_loads_nothing_says_so_and_why(tmp_path):
     summary = str(matterhouse.run([notes], tmp_path / "wh"))
     assert (
         "  nothing    loaded: every file was rejected, most often (3 files) because "
-        "no front matter: the file does not start with a '---' line"
+        "no front matter: the file must start with a '---' (YAML), '+++' (TOML) or '{' (JSON) line"
     ) in summary.splitlines()
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -57,7 +57,10 @@ def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, publishe
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=400) | texts.map(lambda text: ("---\n" + text).encode("utf-8")))
+@given(
+    st.binary(max_size=400)
+    | st.tuples(st.sampled_from(["---\n", "+++\n", "{"]), texts).map(lambda pair: "".join(pair).encode("utf-8"))
+)
 def test_any_bytes_give_a_loaded_or_rejected_file_never_an_exception(data):
     parsed = parse_file(SOURCE, data)
     assert (parsed.file["reason"] is None) == (len(parsed.versions) > 0)

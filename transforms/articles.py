@@ -25,7 +25,7 @@ from .normalize import (
 )
 from .variants import AMP, CDN_AMP, story_key, variant_key
 from .yaml_core import PlainScalar, core_value
-from .yaml_loader import DuplicateKey, load_front_matter
+from .yaml_loader import DuplicateKey
 
 # front-matter field -> (column, converter) for plain columns of `articles`.
 ARTICLE_COLUMNS: dict[str, tuple[str, Callable]] = {
@@ -103,8 +103,7 @@ def parse_file(source_file: SourceFile, data: bytes, data_hash: str | None = Non
     `data_hash` saves hashing the bytes again when the caller already has content_hash(data)."""
     parsed = _new_parsed(source_file, data_hash or content_hash(data))
     try:
-        yaml_text, body = frontmatter.split(frontmatter.decode(data))
-        fields, duplicates = load_front_matter(yaml_text)
+        fields, duplicates, body = frontmatter.read(frontmatter.decode(data))
         reader = _ArticleReader(parsed)
         reader.read(fields, body)
         for duplicate in duplicates:

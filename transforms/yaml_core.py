@@ -35,6 +35,9 @@ class PlainScalar(str):
     __slots__ = ()
 
 
+BOOLEAN_TEXT = {True: PlainScalar("true"), False: PlainScalar("false")}
+
+
 def core_value(text: str):
     """The core-schema value of a PlainScalar's text: a bool, an int or a float. Numbers
     JSON cannot hold exactly stay text: integers beyond 64 bits, infinities and NaN."""

@@ -20,7 +20,7 @@ that.
 
 import re
 
-from .yaml_core import MAX_DEPTH, PlainScalar
+from .yaml_core import BOOLEAN_TEXT, MAX_DEPTH, PlainScalar
 
 try:
     import yaml_rs
@@ -53,7 +53,6 @@ SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 # A document-end marker, which yaml-rs passes over at the start of a document.
 DOCUMENT_END = re.compile(r"^\.\.\.(?:[ \n]|\Z)", re.MULTILINE)
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-BOOLEAN_TEXT = {True: PlainScalar("true"), False: PlainScalar("false")}
 # libyaml refuses a key of about 1,024 characters in some places yaml-rs accepts it; real
 # keys are short.
 LONGEST_KEY = 256
