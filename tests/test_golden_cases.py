@@ -17,13 +17,14 @@ from .conftest import CASES, query
 COMPARED = {
     "articles": (
         "article_id, url, title, excerpt, published_at, updated_at, provider_id, category, type, quality, heat, "
-        "is_published, amp_url, cdn_amp_url, secured, body, has_source_file, source_path, extra",
+        "is_published, amp_url, cdn_amp_url, secured, body, has_source_file, source_path, extra, story_id",
         "url",
     ),
     "providers": ("provider_id, domain, name", "domain"),
     "images": ("article_id, position, url, width, height, title, extra", "article_id, position"),
     "article_relations": ("article_id, related_article_id, position", "article_id, position"),
     "article_topics": ("article_id, topic", "article_id, topic"),
+    "article_urls": ("article_id, url, kind", "article_id, url"),
     "source_files": ("path, status, reason, article_id, size_bytes, content_hash", "path"),
     "data_warnings": ("path, field, raw_value, message", "path, field"),
 }

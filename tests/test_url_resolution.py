@@ -97,7 +97,9 @@ def test_no_second_article_for_a_variant(warehouse):
         A + "?id=123", A + "?page=2", B2 + "?utm_source=x",
         "https://other.example/x?utm_source=a", "https://other.example/x?utm_source=b",
     }  # fmt: skip
-    assert query(warehouse, "select count(*) from articles where url like '%cdn.ampproject.org%' or url like '%fbclid%'") == [(0,)]
+    assert query(warehouse, "select count(*) from articles where url like '%cdn.ampproject.org%' or url like '%fbclid%'") == [
+        (0,)
+    ]
 
 
 def test_article_urls_lists_every_url_an_article_was_seen_by(warehouse):

@@ -20,7 +20,11 @@ SAME_ARTICLE = [
     (WEB + "/amp/", WEB + "/", "amp"),
     ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/2020/story-123", WEB, "cdn_amp"),
     ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/2020/story-123?outputType=amp", WEB, "cdn_amp"),
-    ("https://www-example-com.cdn.ampproject.org/v/s/www.example.com/news/2020/story-123?amp_js_v=0.1&usqp=mq331AQ", WEB, "cdn_amp"),
+    (
+        "https://www-example-com.cdn.ampproject.org/v/s/www.example.com/news/2020/story-123?amp_js_v=0.1&usqp=mq331AQ",
+        WEB,
+        "cdn_amp",
+    ),
     ("https://example-com.cdn.ampproject.org/c/example.com/a", "http://example.com/a", "cdn_amp"),
     (WEB + "?id=7&utm_source=x", WEB + "?id=7", "variant"),
 ]
@@ -67,7 +71,7 @@ EXCERPT = "BARCELONA, Spain, Feb. 12, 2020 /PRNewswire/ -- Herta Security is rec
         (TITLE.upper(), EXCERPT),
         ("Herta Security Lauded by Frost &amp; Sullivan", EXCERPT),
         ("  Herta  Security — Lauded by Frost & Sullivan!", EXCERPT.replace(" -- ", " — ")),
-        ("Ｈｅｒｔａ Security Lauded by Frost & Sullivan", EXCERPT),  # full-width letters: NFKC
+        ("\uff28\uff45\uff52\uff54\uff41 Security Lauded by Frost & Sullivan", EXCERPT),  # full-width letters: NFKC
     ],
 )
 def test_story_keys_join_copies_written_differently(title, excerpt):
