@@ -22,7 +22,7 @@ import duckdb
 
 from . import interrupts, words
 from .failpoints import checkpoint
-from .tables import HISTORY_TABLES, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
+from .tables import HISTORY_TABLES, INTERMEDIATE_MODELS, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
 from .transforms.errors import MatterhouseError
 from .warehouse import SQL_DIR, fetch_dicts, run_sql, sql, sql_literal
 
@@ -143,13 +143,16 @@ def _rebuild(connection, run_id: str) -> None:
     connection.execute(sql("runs/create_table_rows"))
     for table, key in MODEL_TABLES.items():
         run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="before")
-    connection.execute(f"create or replace table staging.chosen_versions as {sql('models/chosen_versions')}")
+    for model in INTERMEDIATE_MODELS:
+        connection.execute(f"create or replace table staging.{model} as {sql(f'models/{model}')}")
     for table in MODEL_TABLES:
         connection.execute(f"delete from {table}")
         connection.execute(f"insert into {table} by name {sql(f'models/{table}')}")
     for table, key in MODEL_TABLES.items():
         run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="after")
     run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
+    run_sql(connection, sql("runs/record_article_versions"), run_id=run_id)
+    connection.execute(sql("runs/number_article_versions"))
 
 
 def _export(connection, snapshot: Path, tables) -> None:

@@ -18,11 +18,19 @@ model and history table is published as a Parquet dataset (sql/exports/<name>.sq
 
 # staging.<name>: one per parser output (transforms/tables.py STAGING_SCHEMAS, in its
 # order; named here so that reading the registry imports no pyarrow), plus the run_id.
-STAGING_TABLES = ("files", "article_versions", "version_images", "version_topics", "version_relations", "file_warnings")
+STAGING_TABLES = (
+    "files",
+    "file_articles",
+    "version_images",
+    "version_topics",
+    "version_relations",
+    "version_urls",
+    "file_warnings",
+)
 # staging.<name>: the warehouse's own bookkeeping.
 STATE_TABLES = ("schema_migrations", "last_checks")
-# staging.<name>: rebuilt with the model tables, read by several of their models.
-INTERMEDIATE_MODELS = ("chosen_versions",)
+# staging.<name>: rebuilt with the model tables, in this order, read by their models.
+INTERMEDIATE_MODELS = ("url_resolutions", "chosen_versions", "story_copies")
 # Built from the staging tables by sql/models/<table>.sql, in this order; with their keys.
 MODEL_TABLES = {
     "articles": "article_id",
@@ -30,13 +38,15 @@ MODEL_TABLES = {
     "images": "article_id, position",
     "article_relations": "article_id, related_article_id",
     "article_topics": "article_id, topic",
+    "article_urls": "article_id, url",
     "source_files": "source_file_id",
     "data_warnings": "source_file_id, field, message",
 }
-# Append-only records of runs: they grow with every run, so they are not part of a refresh.
-# etl_runs and check_results gain rows every run; the change records only when files changed.
+# Records kept across runs, which no refresh rebuilds: etl_runs and check_results gain rows
+# every run; the change records only when files changed; article_versions keeps every
+# version of an article ever seen (sql/runs/record_article_versions.sql).
 RUN_RECORD_TABLES = ("etl_runs", "check_results")
-HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes")
+HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes", "article_versions")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
 # Published as Hive-style folders (published_month=YYYY-MM; see load._export_articles).
 PARTITIONED_TABLES = ("articles",)
@@ -50,6 +60,8 @@ VIEWS = (
     "provider_citations",
     "image_coverage",
     "coverage_gaps",
+    "stories",
+    "headline_changes",
 )
 
 # Every $parameter a SQL file may take; run_sql refuses any other name.

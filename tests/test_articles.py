@@ -203,7 +203,7 @@ def test_staging_tables_follow_their_schemas():
     tables = to_staging_tables([parse(ARTICLE), parse(b"")])
     assert {name: table.schema for name, table in tables.items()} == STAGING_SCHEMAS
     assert tables["files"].column("reason").to_pylist() == [None, "file is empty"]
-    assert tables["article_versions"].num_rows == 3
+    assert tables["file_articles"].num_rows == 3
 
 
 def test_a_key_given_twice_keeps_the_last_value_and_warns():

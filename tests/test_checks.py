@@ -14,7 +14,10 @@ from .conftest import CASES, build_warehouse, query, visible_entries
 
 CORRUPTIONS = {
     "unique_articles": "insert into articles select * from articles limit 1",
-    "unique_article_urls": "insert into articles select * replace ('other' as article_id) from articles limit 1",
+    "unique_articles_url": "insert into articles select * replace ('other' as article_id) from articles limit 1",
+    "unique_article_urls": "insert into article_urls select * from article_urls limit 1",
+    "relationships_article_urls_articles": "delete from article_urls where kind = 'web'",
+    "accepted_values_article_urls_kind": "update article_urls set kind = 'mobile'",
     "unique_providers": "insert into providers select * from providers limit 1",
     "unique_images": "insert into images select * from images limit 1",
     "unique_article_relations": "insert into article_relations select * from article_relations limit 1",

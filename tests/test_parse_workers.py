@@ -94,7 +94,7 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     with parse_pool(1) as pool:
         assert not parse_then_ask(pool)
     written = {path.parent.name for path in tmp_path.glob("*/*/*.parquet")}
-    assert {"files", "article_versions", "version_images", "version_topics", "version_relations"} <= written
+    assert {"files", "file_articles", "version_images", "version_topics", "version_relations"} <= written
 
 
 def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tuple[dict, dict | None]:
@@ -111,7 +111,7 @@ def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tu
     change(article)
     parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)
     files = pq.read_table(tmp_path / "staging" / "files").to_pylist()
-    versions = pq.read_table(tmp_path / "staging" / "article_versions").to_pylist()
+    versions = pq.read_table(tmp_path / "staging" / "file_articles").to_pylist()
     return files[0], versions[0] if versions else None
 
 

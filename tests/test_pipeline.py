@@ -107,7 +107,7 @@ def test_a_rerun_gives_the_same_tables_and_one_more_run_row(sample_warehouse, ru
     assert after == before
     assert second["run_id"] != record["run_id"]
     assert query(warehouse, "select count(*) from etl_runs") == [(2,)]
-    assert query(warehouse, "select count(*) from check_results group by run_id") == [(18,), (18,)]
+    assert query(warehouse, "select count(*) from check_results group by run_id") == [(21,), (21,)]
     assert query(warehouse, "select count(distinct run_id) from source_files") == [(1,)]
 
 

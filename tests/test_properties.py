@@ -47,7 +47,7 @@ def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, publishe
     assert parsed.file["reason"] is None, parsed.file["reason"]
 
     path = tmp_path / "versions.parquet"
-    pq.write_table(to_staging_tables([parsed])["article_versions"], path)
+    pq.write_table(to_staging_tables([parsed])["file_articles"], path)
     with duckdb.connect() as connection:
         connection.execute("set TimeZone = 'UTC'")
         row = connection.execute("select title, published_at, quality, body from read_parquet(?)", [str(path)]).fetchone()

@@ -80,7 +80,8 @@ def warehouse(parquet_files) -> duckdb.DuckDBPyConnection:
         connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
     connection.execute(sql("state/forgotten_files"), {"deleted_ids": [], "full_refresh": False})
     connection.execute(sql("runs/create_table_rows"))
-    connection.execute(f"create table staging.chosen_versions as {sql('models/chosen_versions')}")
+    for model in INTERMEDIATE_MODELS:
+        connection.execute(f"create table staging.{model} as {sql(f'models/{model}')}")
     yield connection
     connection.close()
 
@@ -106,10 +107,10 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
 # Staging queries bind in the fixture (read_run_table); migrations in tests/test_upgrade.py.
 @pytest.mark.parametrize("name", [name for name in ALL_FILES if not name.startswith(("migrations/", "staging/"))])
 def test_every_statement_binds_against_the_real_schema(warehouse, parquet_files, name):
-    """DuckDB binds a prepared statement: an unknown table or column fails here. DDL,
-    which cannot be prepared, runs in a transaction that is rolled back."""
+    """DuckDB binds a prepared statement: an unknown table or column fails here. DDL and
+    MERGE, which cannot be prepared, run in a transaction that is rolled back."""
     for statement in statements(name, parquet_files):
-        if re.match(r"(\s*--.*\n)*\s*create ", statement):
+        if re.match(r"(\s*--.*\n)*\s*(create|merge) ", statement):
             warehouse.execute("begin transaction")
             try:
                 warehouse.execute(statement, dict.fromkeys(re.findall(r"\$([a-z_]+)", statement)) or None)

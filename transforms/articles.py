@@ -23,6 +23,7 @@ from .normalize import (
     to_text,
     to_timestamp,
 )
+from .variants import AMP, CDN_AMP, story_key, variant_key
 from .yaml_core import PlainScalar, core_value
 from .yaml_loader import DuplicateKey, load_front_matter
 
@@ -62,7 +63,7 @@ RAW_VALUE_LIMIT = 200
 # The version of the rules in this package that turn a file into rows. Bump it with any
 # change that gives some file other rows: the warehouse records the version each file was
 # read with, and the next run reads every file read under an older one again.
-PARSE_RULES_VERSION = 3
+PARSE_RULES_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class ParsedFile:
     images: list[dict] = field(default_factory=list)
     topics: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
+    urls: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
 
 
@@ -144,6 +146,7 @@ def _reject(parsed: ParsedFile, reason: str) -> None:
     parsed.images.clear()
     parsed.topics.clear()
     parsed.relations.clear()
+    parsed.urls.clear()
     parsed.warnings.clear()
 
 
@@ -189,8 +192,32 @@ class _ArticleReader:
         self._images(version_id, fields.get("images"), prefix)
         self._topics(version_id, fields.get("topics"), prefix)
         version["extra"] = _json(extra)
+        version["story_key"] = story_key(version["title"], version["excerpt"])
         self.parsed.versions.append(version)
+        self._urls(version_id, url, version["amp_url"], version["cdn_amp_url"])
         return version
+
+    def _urls(self, version_id: str, url: str, amp_url, cdn_amp_url) -> None:
+        """Every URL a version names for its article: its own, then the AMP pages it
+        declares (those that are http(s) URLs; the columns keep them as written)."""
+        key, kind = variant_key(url)
+        named = {url: (key, kind)}
+        for declared, declared_kind in ((amp_url, AMP), (cdn_amp_url, CDN_AMP)):
+            try:
+                declared_url = normalize_url(declared)
+            except ValueError:
+                continue
+            named.setdefault(declared_url, (variant_key(declared_url).key, declared_kind))
+        for named_url, (named_key, named_kind) in named.items():
+            self.parsed.urls.append(
+                {
+                    "version_id": version_id,
+                    "source_file_id": self.source_file_id,
+                    "url": named_url,
+                    "url_key": named_key,
+                    "kind": named_kind,
+                }
+            )
 
     def _columns(self, fields: dict, rules: dict, prefix: str, row: dict, skip=frozenset()) -> dict:
         """Set `row`'s columns from `fields` by `rules`, in one pass over the fields (the row

@@ -25,7 +25,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("parse_rules", pa.int32()),
         ]
     ),
-    "article_versions": pa.schema(
+    "file_articles": pa.schema(
         [
             ("version_id", pa.string()),
             ("source_file_id", pa.string()),
@@ -49,6 +49,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("secured", pa.string()),
             ("body", pa.string()),
             ("extra", pa.string()),
+            ("story_key", pa.string()),
         ]
     ),
     "version_images": pa.schema(
@@ -72,6 +73,15 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("position", pa.int32()),
         ]
     ),
+    "version_urls": pa.schema(
+        [
+            ("version_id", pa.string()),
+            ("source_file_id", pa.string()),
+            ("url", pa.string()),
+            ("url_key", pa.string()),
+            ("kind", pa.string()),
+        ]
+    ),
     "file_warnings": pa.schema(
         [
             ("source_file_id", pa.string()),
@@ -85,10 +95,11 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
 # ParsedFile attribute holding each staging table's rows.
 ROWS_OF = {
     "files": lambda parsed: [parsed.file],
-    "article_versions": lambda parsed: parsed.versions,
+    "file_articles": lambda parsed: parsed.versions,
     "version_images": lambda parsed: parsed.images,
     "version_topics": lambda parsed: parsed.topics,
     "version_relations": lambda parsed: parsed.relations,
+    "version_urls": lambda parsed: parsed.urls,
     "file_warnings": lambda parsed: parsed.warnings,
 }
 

@@ -1,2 +1,2 @@
--- Holds when: url is unique.
-select url, count(*) as copies from articles group by url having count(*) > 1
+-- Holds when: (article_id, url) is unique in article_urls.
+select article_id, url, count(*) as copies from article_urls group by article_id, url having count(*) > 1

@@ -6,7 +6,8 @@
 copy (
     select
         article_id, url, title, excerpt, published_at, updated_at, provider_id, category, type, quality, heat,
-        is_published, amp_url, cdn_amp_url, secured, body, has_source_file, source_path, source_file_id, extra
+        is_published, amp_url, cdn_amp_url, secured, body, has_source_file, source_path, source_file_id, extra,
+        story_id
     from articles
     where date_trunc('month', published_at) is not distinct from $month_start
     order by published_at, article_id

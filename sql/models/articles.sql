@@ -2,16 +2,21 @@
 with
 
 chosen as (
-    select article_id, version_id, has_source_file
+    select article_id, url, version_id, has_source_file
     from staging.chosen_versions
+),
+
+stories as (
+    select article_id, story_id
+    from staging.story_copies
 ),
 
 versions as (
     select
-        version_id, source_file_id, url, title, excerpt, published_at, updated_at,
+        version_id, source_file_id, title, excerpt, published_at, updated_at,
         provider_id, category, type, quality, heat, is_published, amp_url, cdn_amp_url,
         secured, body, extra
-    from staging.article_versions
+    from staging.file_articles
 ),
 
 files as (
@@ -22,7 +27,7 @@ files as (
 final as (
     select
         chosen.article_id,
-        versions.url,
+        chosen.url,
         versions.title,
         versions.excerpt,
         versions.published_at,
@@ -40,9 +45,11 @@ final as (
         chosen.has_source_file,
         case when chosen.has_source_file then files.path end as source_path,
         case when chosen.has_source_file then files.source_file_id end as source_file_id,
-        versions.extra::json as extra
+        versions.extra::json as extra,
+        coalesce(stories.story_id, chosen.article_id) as story_id
     from chosen
     inner join versions using (version_id)
+    left join stories using (article_id)
     left join files using (source_file_id)
 )
 

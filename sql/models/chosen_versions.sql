@@ -1,4 +1,6 @@
--- Grain: one row per article_id: the version the warehouse publishes (the merge rules).
+-- Grain: one row per article_id: the version the warehouse publishes (the merge rules),
+-- and the article's URL. Related entries count for the article their URL resolves to
+-- (url_resolutions.sql).
 -- 1. An article with files of its own takes the newest own version: latest updated_at,
 --    then latest published_at, then the greatest (path, source); nulls sort last.
 -- 2. An article known only from related lists takes, among the entries in the related
@@ -12,9 +14,22 @@ files as (
     where reason is null
 ),
 
+resolutions as (
+    select named_id, article_id, url
+    from staging.url_resolutions
+),
+
 versions as (
-    select version_id, source_file_id, embed_position, article_id, updated_at, published_at
-    from staging.article_versions
+    select
+        versions.version_id,
+        versions.source_file_id,
+        versions.embed_position,
+        coalesce(resolutions.article_id, versions.article_id) as article_id,
+        coalesce(resolutions.url, versions.url) as url,
+        versions.updated_at,
+        versions.published_at
+    from staging.file_articles as versions
+    left join resolutions on resolutions.named_id = versions.article_id
 ),
 
 own_ranked as (
@@ -22,6 +37,7 @@ own_ranked as (
         versions.version_id,
         versions.source_file_id,
         versions.article_id,
+        versions.url,
         row_number() over (
             partition by versions.article_id
             order by
@@ -36,7 +52,7 @@ own_ranked as (
 ),
 
 own_winners as (
-    select version_id, source_file_id, article_id
+    select version_id, source_file_id, article_id, url
     from own_ranked
     where version_rank = 1
 ),
@@ -45,6 +61,7 @@ embed_ranked as (
     select
         versions.version_id,
         versions.article_id,
+        versions.url,
         row_number() over (
             partition by versions.article_id
             order by
@@ -62,10 +79,10 @@ embed_ranked as (
 ),
 
 final as (
-    select article_id, version_id, true as has_source_file
+    select article_id, url, version_id, true as has_source_file
     from own_winners
     union all
-    select article_id, version_id, false as has_source_file
+    select article_id, url, version_id, false as has_source_file
     from embed_ranked
     where version_rank = 1
 )

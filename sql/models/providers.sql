@@ -10,7 +10,7 @@ chosen as (
 
 mentions as (
     select versions.provider_id, versions.provider_domain, versions.provider_name
-    from staging.article_versions as versions
+    from staging.file_articles as versions
     inner join chosen using (version_id)
     where versions.provider_id is not null
 ),

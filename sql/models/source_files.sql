@@ -9,7 +9,7 @@ files as (
 published as (
     select versions.article_id, versions.source_file_id, files.path
     from staging.chosen_versions as chosen
-    inner join staging.article_versions as versions using (version_id)
+    inner join staging.file_articles as versions using (version_id)
     inner join files using (source_file_id)
     where chosen.has_source_file
 ),

@@ -19,5 +19,6 @@ create table if not exists articles (
     has_source_file boolean not null,  -- false: known only from other files' related lists
     source_path varchar,               -- file the article came from, relative to its source folder
     source_file_id varchar,            -- -> source_files.source_file_id
-    extra json                         -- every front-matter field not mapped to a column, with YAML 1.2 core-schema types
+    extra json,                        -- every front-matter field not mapped to a column, with YAML 1.2 core-schema types
+    story_id varchar                   -- shared by copies of one story (sql/models/story_copies.sql); else article_id
 )

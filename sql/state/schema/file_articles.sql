@@ -1,6 +1,6 @@
 -- Grain: one row per (file, URL the file describes): the file's own article
 -- (embed_position is null) or an entry of its related list. Key: version_id.
-create table if not exists staging.article_versions (
+create table if not exists staging.file_articles (
     version_id varchar not null,
     source_file_id varchar not null,
     embed_position integer,
@@ -22,5 +22,6 @@ create table if not exists staging.article_versions (
     cdn_amp_url varchar,
     secured varchar,
     body varchar,
-    extra varchar
+    extra varchar,
+    story_key varchar  -- equal for copies of one story (transforms/variants.py)
 )

@@ -22,5 +22,6 @@ select
     cdn_amp_url,
     secured,
     body,
-    extra
+    extra,
+    story_key
 from read_parquet({files})

@@ -1,0 +1,7 @@
+-- Holds when: every URL in article_urls belongs to an article, and every article has its own URL there as web.
+select article_urls.article_id, article_urls.url, 'no such article' as problem from article_urls
+anti join articles using (article_id)
+union all
+select articles.article_id, articles.url, 'its url is not in article_urls as web' from articles
+anti join article_urls on article_urls.article_id = articles.article_id and article_urls.url = articles.url
+    and article_urls.kind = 'web'

@@ -1,0 +1,95 @@
+-- Grain: one row per article known only from related entries whose URL resolves to
+-- another article (named_id: the hash of the URL it was cited with; article_id and url:
+-- the article it is): its URL is one of that article's URLs once tracking parameters and
+-- AMP wrapping are removed (url_key, transforms/variants.py). Rules, in order:
+-- 1. A URL that is the webUrl of a file of its own is that article; never resolved away.
+-- 2. Otherwise it resolves to the article with files of its own one of whose URLs (its
+--    webUrl, ampWebUrl or cdnAmpWebUrl, as its versions give them) has the same key, when
+--    exactly one article has that key; when several do, to the one naming this very URL,
+--    if exactly one does; else it is not resolved (an ambiguous key never merges).
+-- 3. Otherwise it resolves to the article known from related entries whose URL is the key
+--    itself (the clean URL was cited too), or to where that one resolves by rule 2.
+-- Only files that are not rejected count.
+with
+
+files as (
+    select source_file_id
+    from staging.files
+    where reason is null
+),
+
+named as (
+    select
+        versions.article_id as named_id,
+        versions.embed_position is null as is_own,
+        urls.url,
+        urls.url_key,
+        urls.url = versions.url as is_its_url
+    from staging.version_urls as urls
+    inner join staging.file_articles as versions using (version_id)
+    inner join files on files.source_file_id = versions.source_file_id
+),
+
+own_urls as (
+    select distinct named_id as article_id, url, url_key
+    from named
+    where is_own
+),
+
+own_articles as (
+    select distinct named_id as article_id, url
+    from named
+    where is_own and is_its_url
+),
+
+cited as (
+    select distinct named_id, url, url_key
+    from named
+    where is_its_url and not is_own
+      and named_id not in (select article_id from own_urls)
+),
+
+own_candidates as (
+    select cited.named_id, own_urls.article_id, bool_or(own_urls.url = cited.url) as names_this_url
+    from cited
+    inner join own_urls using (url_key)
+    group by cited.named_id, own_urls.article_id
+),
+
+to_own as (
+    select
+        named_id,
+        case
+            when count(*) = 1 then min(article_id)
+            when count(*) filter (where names_this_url) = 1 then min(article_id) filter (where names_this_url)
+        end as article_id
+    from own_candidates
+    group by named_id
+    having article_id is not null
+),
+
+to_clean_citation as (
+    select cited.named_id, clean.named_id as article_id
+    from cited
+    inner join cited as clean on clean.url = cited.url_key
+    where cited.url <> cited.url_key
+      and cited.named_id not in (select named_id from to_own)
+),
+
+resolved as (
+    select named_id, article_id
+    from to_own
+    union all
+    select to_clean_citation.named_id, coalesce(to_own.article_id, to_clean_citation.article_id) as article_id
+    from to_clean_citation
+    left join to_own on to_own.named_id = to_clean_citation.article_id
+),
+
+final as (
+    select resolved.named_id, resolved.article_id, coalesce(own_articles.url, cited.url) as url
+    from resolved
+    left join own_articles using (article_id)
+    left join cited on cited.named_id = resolved.article_id
+)
+
+select * from final

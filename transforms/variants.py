@@ -1,0 +1,107 @@
+"""What makes two URLs, or two articles, the same thing: URL variants and story copies.
+
+URL variants. `variant_key(url)` strips from a normalized URL what publishers and
+platforms add to one article's address, so that its variants share a key:
+- AMP cache wrapping: `https://www-host-com.cdn.ampproject.org/c/s/www.host.com/path`
+  is `https://www.host.com/path` (`/c/` without `s/` is http; `/v/` viewer URLs too);
+- AMP markers: the query parameters `outputType=amp` and `amp` (bare, `=1` or `=true`),
+  the AMP cache's own `amp_js_v`, `amp_gsa` and `usqp`, and an `amp` path segment
+  at the start or the end of a longer path (`/amp/news/x`, `/news/x/amp/`); `amp` inside a
+  word (`frost-amp-sullivan`) or in the middle of the path is left alone;
+- tracking parameters: `utm_*`, `fbclid`, `gclid`, `dclid`, `gclsrc`, `msclkid`,
+  `yclid`, `twclid`, `igshid`, `mc_cid`, `mc_eid`, `_ga`, `_gl` (names compared in
+  lower case).
+Every other query parameter (`?id=123`, `?page=2`) is part of the key: those name
+different pages. Parameter order and spelling are kept as written. The warehouse uses
+keys only to resolve citations; which URL resolves to which article is in
+sql/models/url_resolutions.sql.
+
+Story copies. `story_key(title, excerpt)` is the same for two articles exactly when
+their titles and their excerpts are equal after HTML entities are decoded, Unicode is
+NFKC-normalized and case-folded, and every run of characters that are neither letters
+nor digits is one space; it is None unless both have some letter or digit, since an
+empty excerpt says nothing about being a copy.
+"""
+
+import html
+import re
+import unicodedata
+from typing import NamedTuple
+from urllib.parse import urlsplit, urlunsplit
+
+from .normalize import normalize_url, stable_id
+
+AMP_CACHE_HOST = ".cdn.ampproject.org"
+AMP_CACHE_PATH = re.compile(r"/[cv]/(s/)?(.+)")
+TRACKING_PARAMETERS = frozenset(
+    {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl"}
+)
+AMP_CACHE_PARAMETERS = frozenset({"amp_js_v", "amp_gsa", "usqp"})
+AMP_FLAG_VALUES = frozenset({"", "1", "true"})
+NOT_WORD = re.compile(r"[\W_]+")
+
+WEB, AMP, CDN_AMP, VARIANT = "web", "amp", "cdn_amp", "variant"
+
+
+class Variant(NamedTuple):
+    key: str  # the URL without tracking and AMP wrapping
+    kind: str  # web (nothing removed), cdn_amp, amp or variant (tracking only)
+
+
+def variant_key(url: str) -> Variant:
+    """The key and kind of a URL normalize_url accepted."""
+    kind = WEB
+    parts = urlsplit(url)
+    if parts.hostname and parts.hostname.endswith(AMP_CACHE_HOST):
+        inner = AMP_CACHE_PATH.fullmatch(parts.path)
+        if inner:
+            scheme = "https" if inner.group(1) else "http"
+            query = f"?{parts.query}" if parts.query else ""
+            try:
+                parts = urlsplit(normalize_url(f"{scheme}://{inner.group(2)}{query}"))
+                kind = CDN_AMP
+            except ValueError:
+                pass  # not a cache URL after all: keep it as it is
+    kept, removed_amp, removed_tracking = [], False, False
+    for parameter in parts.query.split("&") if parts.query else ():
+        name, _, value = parameter.partition("=")
+        lower = name.lower()
+        if lower.startswith("utm_") or lower in TRACKING_PARAMETERS:
+            removed_tracking = True
+        elif (
+            lower in AMP_CACHE_PARAMETERS
+            or (lower == "outputtype" and value.lower() == "amp")
+            or (lower == "amp" and value.lower() in AMP_FLAG_VALUES)
+        ):
+            removed_amp = True
+        else:
+            kept.append(parameter)
+    path = parts.path
+    segments = path.split("/")
+    trailing_slash = path.endswith("/") and len(segments) > 2
+    words = [segment for segment in segments if segment]
+    if len(words) > 1 and words[0].lower() == "amp":
+        words, removed_amp = words[1:], True
+    elif len(words) > 1 and words[-1].lower() == "amp":
+        words, removed_amp = words[:-1], True
+    if removed_amp:
+        path = "/" + "/".join(words) + ("/" if trailing_slash and words else "")
+    key = urlunsplit((parts.scheme, parts.netloc, path, "&".join(kept), ""))
+    if kind == WEB:
+        kind = AMP if removed_amp else VARIANT if removed_tracking else WEB
+    return Variant(key, kind)
+
+
+def story_key(title: str | None, excerpt: str | None) -> str | None:
+    """Equal for two articles whose title and excerpt match after normalization."""
+    parts = [_story_text(title), _story_text(excerpt)]
+    if not all(parts):
+        return None
+    return stable_id("story", *parts)
+
+
+def _story_text(text: str | None) -> str:
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    return NOT_WORD.sub(" ", folded).strip()
