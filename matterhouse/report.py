@@ -26,13 +26,14 @@ from .status import open_read_only
 from .warehouse import fetch_dicts, sql
 from .words import count
 
-QUERIES = ("totals", "articles_per_month", "top_providers", "topic_trends", "runs")
+QUERIES = ("totals", "articles_per_month", "top_providers", "topic_trends", "runs", "stories", "headline_changes")
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed")
 # Rows a table shows before it says how many it left out: the latest five years of months;
-# the runs the chart draws.
+# the runs the chart draws; the largest stories and the latest headline changes.
 TABLE_ROWS = 60
 RUNS = 30
-LIMITS = {"runs": RUNS}
+LIST_ROWS = 25
+LIMITS = {"runs": RUNS, "stories": LIST_ROWS, "headline_changes": LIST_ROWS}
 # Axis and legend labels wrap at this many characters, on at most two lines; the full text
 # is in the hover and in the table.
 LABEL_WIDTH = 24
@@ -48,6 +49,7 @@ table { border-collapse: collapse; margin-top: .5rem; font-size: .85rem; }
 td, th { border: 1px solid #e5e7eb; padding: 2px 8px; text-align: left; vertical-align: top; }
 td.number, th.number { text-align: right; white-space: nowrap; }
 td.time { white-space: nowrap; }
+#stories th:first-child { width: 45%; }
 code { background: #f3f4f6; padding: 0 .2rem; }
 """
 
@@ -115,6 +117,8 @@ def build_sections(data: dict[str, list[dict]]) -> list[Section]:
         top_providers(data["top_providers"], totals),
         topic_trends(data["topic_trends"], totals),
         runs(data["runs"]),
+        stories(data["stories"], totals),
+        headline_changes(data["headline_changes"], totals),
     ]
 
 
@@ -175,7 +179,7 @@ def articles_figure(months: list[dict]) -> go.Figure:
         )
     )
     _layout(figure, height=320)
-    figure.update_xaxes(type="date", ticklabelmode="period", range=_month_range(months))
+    figure.update_xaxes(type="date", ticklabelmode="period", range=_month_range([row["month"] for row in months]))
     figure.update_yaxes(title_text="articles", rangemode="tozero")
     return figure
 
@@ -273,6 +277,8 @@ def topics_figure(months: list[date], topics: list[str], counts: dict[tuple[date
                 x=months,
                 y=[counts.get((month, topic), 0) for month in months],
                 name=short_label(topic),
+                xperiod="M1",
+                xperiodalignment="middle",  # points mid-month, above the month bars' centres
                 mode="lines+markers",
                 line={"color": PALETTE[number % len(PALETTE)], "width": 2.5},
                 marker={"size": 5},
@@ -283,7 +289,7 @@ def topics_figure(months: list[date], topics: list[str], counts: dict[tuple[date
     figure.update_layout(
         hovermode="x unified", legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"}
     )
-    figure.update_xaxes(type="date", hoverformat="%B %Y", range=_month_range([{"month": month} for month in months]))
+    figure.update_xaxes(type="date", ticklabelmode="period", hoverformat="%B %Y", range=_month_range(months))
     figure.update_yaxes(title_text="articles", rangemode="tozero")
     return figure
 
@@ -314,8 +320,14 @@ def runs(rows: list[dict]) -> Section:
         _table(
             ["run", "started (UTC)", "status", "files seen", "files rejected", "data warnings"],
             [
-                [row["run_number"], _time(row["started_at"]), row["status"]]
-                + [row[column] for column in ("files_seen", "files_rejected", "data_warnings")]
+                [
+                    row["run_number"],
+                    _time(row["started_at"]),
+                    row["status"],
+                    row["files_seen"],
+                    row["files_rejected"],
+                    row["data_warnings"],
+                ]
                 for row in rows
             ],
             noun="run",
@@ -358,6 +370,92 @@ def runs_figure(rows: list[dict]) -> go.Figure:
     return figure
 
 
+def stories(rows: list[dict], totals: dict) -> Section:
+    """The stories that came out more than once (syndicated copies), largest first."""
+    title, anchor = "Stories", "stories"
+    if not rows:
+        return _empty(
+            title,
+            anchor,
+            totals,
+            "No articles yet, so no stories.",
+            f"Every one of the {count(totals['articles'], 'article')} is a story of its own. Copies of a story "
+            "(the same title and excerpt, published again within 48 hours at any provider) show up here.",
+        )
+    first = rows[0]
+    text = (
+        f"{count(first['stories_with_copies'], 'story', 'stories')} came out more than once, "
+        f"in {count(first['copies_in_all'], 'article')} in all. The largest first:"
+    )
+    return Section(
+        title,
+        anchor,
+        text,
+        table=_table(
+            ["story", "articles", "providers", "published by", "first published (UTC)"],
+            [
+                [
+                    row["title"] or "(no title)",
+                    row["articles"],
+                    row["providers"],
+                    _names(row["provider_names"] or []),
+                    _time(row["first_published_at"], seconds=False),
+                ]
+                for row in rows
+            ],
+            noun="story",
+            plural="stories",
+            total=first["stories_with_copies"],
+            is_list=True,
+        ),
+    )
+
+
+def headline_changes(rows: list[dict], totals: dict) -> Section:
+    """The latest changes of an article's title from one version to the next."""
+    title, anchor = "Headline changes", "headline-changes"
+    if not rows:
+        return _empty(
+            title,
+            anchor,
+            totals,
+            "No articles yet, so no headlines to compare.",
+            "No article's headline has changed between its versions. When a later version of an article "
+            "(a file with a newer <code>updatedDateTime</code>) carries a new title, the change shows up here.",
+        )
+    first = rows[0]
+    text = (
+        f"{count(first['changes_in_all'], 'headline change')} in {count(first['articles_changed'], 'article')}. The latest first:"
+    )
+    return Section(
+        title,
+        anchor,
+        text,
+        table=_table(
+            ["changed (UTC)", "provider", "from", "to"],
+            [
+                [
+                    _time(row["changed_at"], seconds=False),
+                    row["provider"] or "",
+                    row["from_title"] or "(no title)",
+                    row["to_title"] or "(no title)",
+                ]
+                for row in rows
+            ],
+            noun="change",
+            total=first["changes_in_all"],
+            is_list=True,
+        ),
+    )
+
+
+def _names(names: list[str], most: int = 3) -> str:
+    """'A, B and C', or 'A, B, C and 9 more': a story can have dozens of providers."""
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most:,} more"
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
+
+
 def _empty(title: str, anchor: str, totals: dict, without_articles: str, without_data: str) -> Section:
     """A section's empty state: one sentence for a warehouse without articles, another
     (saying what to do) for one whose articles have nothing for this section."""
@@ -398,9 +496,9 @@ def _layout(figure: go.Figure, height: int) -> None:
     figure.update_yaxes(automargin=True)
 
 
-def _month_range(months: list[dict]) -> list[str]:
+def _month_range(months: list[date]) -> list[str]:
     # From the first month's start to the last month's end: a single month is a visible bar.
-    first, last = months[0]["month"], months[-1]["month"]
+    first, last = months[0], months[-1]
     end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
     return [first.isoformat(), end.isoformat()]
 
@@ -409,8 +507,9 @@ def _month(value: date, long: bool = False) -> str:
     return value.strftime("%B %Y" if long else "%Y-%m")
 
 
-def _time(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+def _time(value, seconds: bool = True) -> str:
+    # Seconds for runs, which can start a minute apart; minutes for articles.
+    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") if value is not None else ""
 
 
 def _table(
@@ -422,7 +521,7 @@ def _table(
     keep: str = "first",
     total: int | None = None,
     limit: int = TABLE_ROWS,
-    open_: bool = False,
+    is_list: bool = False,
 ) -> str:
     """The rows as an HTML table inside <details> (open for a section that is only a table),
     at most `limit` of them: the first or the last ones, with a line saying how many of how
@@ -448,9 +547,9 @@ def _table(
         note = f"The {which} {len(shown):,} of {count(total, noun, plural)}; <code>matterhouse query</code> gives them all."
     else:
         note = f"All {count(total, noun, plural)}." if total > 1 else ""
-    summary_text = "The numbers" if not open_ else "The list"
+    summary_text = "The numbers" if not is_list else "The list"
     return (
-        f"<details{' open' if open_ else ''}><summary>{summary_text} ({count(len(shown), 'row')})</summary>"
+        f"<details{' open' if is_list else ''}><summary>{summary_text} ({count(len(shown), 'row')})</summary>"
         f"<table><tr>{header}</tr>{body}</table><p>{note}</p></details>"
     )
 

@@ -9,7 +9,9 @@ import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
+import duckdb
 import pytest
 from PIL import Image
 from plotly.offline import get_plotlyjs
@@ -26,6 +28,8 @@ from matterhouse.report import (
     short_label,
     topic_trends,
 )
+from matterhouse.schema import ensure_schema
+from matterhouse.warehouse import fetch_dicts, sql
 
 from .conftest import PROJECT_ROOT, build_warehouse
 
@@ -73,6 +77,7 @@ def page_data(**rows) -> dict[str, list[dict]]:
     """Query rows for build_page: an empty warehouse's, with `rows` in place."""
     totals = {"articles": 0, "dated_articles": 0, "providers": 0, "topics": 0, "runs": 0}
     data = {"totals": [totals], "articles_per_month": [], "top_providers": [], "topic_trends": [], "runs": []}
+    data |= {"stories": [], "headline_changes": []}
     totals |= rows.pop("totals", {})
     return data | rows
 
@@ -184,6 +189,8 @@ def test_an_empty_warehouse_says_so_and_draws_no_axes(empty_report):
         "No articles yet, so there is nothing to count by month.",
         "No articles yet, so no providers to rank.",
         "No articles yet, so no topics to follow.",
+        "No articles yet, so no stories.",
+        "No articles yet, so no headlines to compare.",
     ):
         assert f"<p class='empty'>{sentence}</p>" in html
     # The one run rejected nothing and warned of nothing: a sentence, not a chart of zeros.
@@ -197,6 +204,8 @@ def test_a_section_without_data_says_why_and_what_to_do():
     assert "None of the 3 articles names a provider." in html and "<code>provider.domain</code>" in html
     assert "No dated article has topics" in html and "<code>topics</code>" in html
     assert "No runs are recorded yet: <code>matterhouse run</code> records one." in html
+    assert "Every one of the 3 articles is a story of its own. Copies of a story" in html
+    assert "No article's headline has changed between its versions." in html
     assert "plotly-graph-div" not in html
 
 
@@ -207,10 +216,97 @@ def test_the_page_loads_nothing_from_the_network(report):
     page = html.replace(bundle, "")
     assert "http" not in page
     assert not re.search(r"<script[^>]*\bsrc=|<link|<iframe|<img|@import|url\(", page)
-    for section in ("articles-over-time", "top-providers", "topic-trends", "runs"):
+    for section in ("articles-over-time", "top-providers", "topic-trends", "runs", "stories", "headline-changes"):
         assert f"<section id='{section}'>" in html
     assert page.count('class="plotly-graph-div"') == 4
     assert "<td>Chicago Tribune</td><td>chicagotribune.com</td><td class='number'>132</td>" in html
+
+
+def test_the_sample_has_a_story_in_two_copies_and_five_headline_changes(report):
+    html = report.read_text(encoding="utf-8")
+    stories = html[html.index("<section id='stories'>") : html.index("<section id='headline-changes'>")]
+    assert "1 story came out more than once, in 2 articles in all." in stories
+    assert (
+        "<td>Herta Security Lauded by Frost &amp; Sullivan for Delivering Cutting-edge, Real-time Facial Recognition "
+        "and Detection Deployment</td><td class='number'>2</td><td class='number'>1</td><td>PR Newswire</td>"
+        "<td class='time'>2020-02-12 15:40</td>"
+    ) in stories
+    changes = html[html.index("<section id='headline-changes'>") :]
+    assert "5 headline changes in 5 articles. The latest first:" in changes
+    assert (
+        "<td class='time'>2021-12-28 10:34</td><td>Chicago Tribune</td><td>Pipeline license market outbreak</td>"
+        "<td>Pipeline police outbreak transfer startup vaccine trade</td>"
+    ) in changes
+    assert changes.index("2021-12-28 10:34") < changes.index("2021-12-18 16:52") < changes.index("2019-10-11 12:06")
+
+
+@pytest.fixture
+def hand_made():
+    """The real schema in memory, with a few hand-made articles: a two-copy story across two
+    providers (a, b), one from a single provider (e, f), a gap month, an undated article
+    and two headline changes of c."""
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    ensure_schema(connection, Path("in-memory"))
+    connection.execute("""
+        insert into providers (provider_id, domain, name) values ('p1', 'one.example', 'One'), ('p2', 'two.example', null);
+        insert into articles (article_id, url, story_id, provider_id, published_at, has_source_file, title)
+        select article_id, 'https://x.example/' || article_id, story_id, provider_id, published_at, has_source_file, title
+        from (values
+            ('a', 'a', 'p1', timestamptz '2021-01-31 23:30:00+00', true, 'A'),
+            ('b', 'a', 'p2', '2021-02-01 10:00:00+00', false, 'A'),
+            ('c', 'c', 'p1', '2021-04-15 00:00:00+00', true, 'C'),
+            ('d', 'd', 'p1', null, true, 'D'),
+            ('e', 'e', 'p2', '2021-04-16 00:00:00+00', true, 'E'),
+            ('f', 'e', 'p2', '2021-04-16 01:00:00+00', true, 'E')
+        ) as rows (article_id, story_id, provider_id, published_at, has_source_file, title);
+        insert into article_topics (article_id, topic) values ('a', 'Elections'), ('c', 'Elections'), ('c', 'AI'), ('d', 'AI');
+        insert into article_versions (article_id, version, title, updated_at, source_path, first_seen_run, last_seen_run)
+        values ('c', 1, 'C0', null, 'c.md', 'r', 'r'), ('c', 2, 'C1', '2021-04-15 01:00:00+00', 'c.md', 'r', 'r'),
+            ('c', 3, 'C', '2021-04-15 02:00:00+00', 'c.md', 'r', 'r'), ('e', 1, 'E', null, 'e.md', 'r', 'r');
+    """)
+    yield connection
+    connection.close()
+
+
+def test_the_report_queries_on_hand_made_rows(hand_made):
+    def rows(name, **parameters):
+        return fetch_dicts(hand_made, sql(f"report/{name}"), **parameters)
+
+    months = rows("articles_per_month")  # March has no article and is there all the same
+    assert [(row["month"], row["articles"], row["with_source_file"]) for row in months] == [
+        (date(2021, 1, 1), 1, 1), (date(2021, 2, 1), 1, 0), (date(2021, 3, 1), 0, 0), (date(2021, 4, 1), 3, 3),
+    ]  # fmt: skip
+    topics = rows("topic_trends")  # article d has no publication time, so AI counts only c
+    assert [(row["month"].month, row["topic"], row["articles"]) for row in topics] == [
+        (1, "AI", 0), (1, "Elections", 1), (2, "AI", 0), (2, "Elections", 0),
+        (3, "AI", 0), (3, "Elections", 0), (4, "AI", 1), (4, "Elections", 1),
+    ]  # fmt: skip
+    assert rows("totals") == [{"articles": 6, "dated_articles": 5, "providers": 2, "topics": 2, "runs": 0}]
+    stories = rows("stories", limit=1)  # the largest story, with the counts of all of them
+    assert [{key: row[key] for key in ("story_id", "articles", "providers", "provider_names")} for row in stories] == [
+        {"story_id": "a", "articles": 2, "providers": 2, "provider_names": ["One", "two.example"]}
+    ]
+    assert (stories[0]["stories_with_copies"], stories[0]["copies_in_all"]) == (2, 4)
+    changes = rows("headline_changes", limit=1)  # the latest, with the counts of all
+    assert [(row["article_id"], row["provider"], row["from_title"], row["to_title"]) for row in changes] == [
+        ("c", "One", "C1", "C")
+    ]
+    assert (changes[0]["changes_in_all"], changes[0]["articles_changed"]) == (2, 1)
+
+
+def test_long_lists_say_how_many_they_leave_out():
+    started = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    stories = [
+        {"story_id": str(number), "title": f"Story {number}", "articles": 40 - number, "providers": 3,
+         "provider_names": ["One", "Two", "Three", "Four", "Five"], "first_published_at": started, "stories_with_copies": 312,
+         "copies_in_all": 1290}
+        for number in range(25)
+    ]  # fmt: skip
+    html = build_page(page_data(stories=stories, totals={"articles": 5000, "providers": 3}))
+    assert "312 stories came out more than once, in 1,290 articles in all." in html
+    assert "The first 25 of 312 stories; <code>matterhouse query</code> gives them all." in html
+    assert html.count("<td>Story ") == 25 and html.count("<td>One, Two, Three and 2 more</td>") == 25
 
 
 def test_other_commands_do_not_import_plotly():
