@@ -90,7 +90,7 @@ PARAMETERS = {
     "side": "before | after, for counting table changes",
     "file": "the Parquet file an export writes",
     "month_start": "the publication month an articles export writes",
-    "limit": "how many rows a status query returns",
+    "limit": "how many rows a status or report query returns",
     "version": "a schema migration's number",
     "description": "a schema migration's description",
     "applied_at": "when a schema migration was applied",

@@ -1,20 +1,44 @@
--- Report: articles per month for the five most frequent topics.
+-- Report: articles per publication month (UTC) for the five most frequent topics, every
+-- month from the first dated article to the last (the months of articles_per_month), with
+-- zeros where a topic has none, so that lines drop to zero instead of skipping a gap.
 with
 
+articles as (
+    select article_id, cast(date_trunc('month', published_at) as date) as month
+    from main.articles
+    where published_at is not null
+),
+
+topics as (
+    select article_id, topic from main.article_topics
+),
+
 top_topics as (
-    select topic
-    from article_topics
+    select topic, count(*) as articles
+    from topics
     group by topic
-    order by count(*) desc, topic
+    order by articles desc, topic
     limit 5
 ),
 
-final as (
-    select strftime(date_trunc('month', week_start), '%Y-%m') as month, topic, sum(articles) as articles
-    from topic_trends_weekly
-    where topic in (select topic from top_topics)
+months as (
+    select cast(unnest(generate_series(min(month), max(month), interval 1 month)) as date) as month
+    from articles
+),
+
+counts as (
+    select articles.month, topics.topic, count(*) as articles
+    from topics
+    inner join articles using (article_id)
     group by all
+),
+
+final as (
+    select months.month, top_topics.topic, coalesce(counts.articles, 0) as articles
+    from months
+    cross join top_topics
+    left join counts on counts.month = months.month and counts.topic = top_topics.topic
 )
 
-select * from final
+select month, topic, articles from final
 order by month, topic
