@@ -4,11 +4,15 @@
 
 Column types come from the warehouse itself; grains, keys and descriptions from the
 `--` comments in sql/schema/*.sql and sql/views/*.sql; the diagram's relationships from
-the `-> table.column` notes there. tests/test_docs.py fails when the file and a freshly
-built warehouse disagree.
+the `-> table.column` notes there; the rules, with their edge cases, from the docstrings
+and header comments of the modules and SQL files that apply them (RULES), so that each
+rule is written once, next to its code. tests/test_docs.py fails when the file and a
+freshly built warehouse disagree.
 """
 
 import argparse
+import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -17,6 +21,21 @@ from .status import open_read_only
 from .tables import PUBLISHED_TABLES, VIEWS
 from .warehouse import SQL_DIR, fetch_dicts
 
+# (title, where the rule is written): a transforms module's docstring, or the header
+# comment of a SQL file under sql/.
+RULES = (
+    ("Front matter: formats, encodings and the body", "transforms.frontmatter"),
+    ("Values: URLs, domains, topics, timestamps, numbers, keys", "transforms.normalize"),
+    ("URL variants and story keys", "transforms.variants"),
+    ("Which article a cited URL is", "models/url_resolutions.sql"),
+    ("Which version of an article is published", "models/chosen_versions.sql"),
+    ("Every URL of an article", "models/article_urls.sql"),
+    ("Relations", "models/article_relations.sql"),
+    ("Stories", "models/story_copies.sql"),
+    ("Provider names", "models/providers.sql"),
+    ("Headline history, and what a full refresh does to it", "runs/record_article_versions.sql"),
+    ("Version numbers", "runs/number_article_versions.sql"),
+)
 COLUMN_COMMENT = re.compile(r"^\s+(\w+)\s+[^-]*--\s*(.*)$")
 REFERENCE = re.compile(r"->\s*(\w+)\.(\w+)")
 
@@ -51,7 +70,25 @@ def render(warehouse: Path) -> str:
     lines += ["", "## Views"]
     for view in VIEWS:
         lines += _section(view, by_table[view], SQL_DIR / "views" / f"{view}.sql")
+    lines += ["", "## Rules", "", "Each rule as its code states it, with its edge cases."]
+    for title, source in RULES:
+        lines += ["", f"### {title}", "", f"From `{_shown_source(source)}`:", "", _rule_text(source)]
     return "\n".join(lines) + "\n"
+
+
+def _rule_text(source: str) -> str:
+    if source.endswith(".sql"):
+        header = []
+        for line in (SQL_DIR / source).read_text(encoding="utf-8").splitlines():
+            if not line.startswith("--"):
+                break
+            header.append(line.removeprefix("--").removeprefix(" "))
+        return "\n".join(header)
+    return inspect.getdoc(importlib.import_module(f"matterhouse.{source}"))
+
+
+def _shown_source(source: str) -> str:
+    return f"sql/{source}" if source.endswith(".sql") else source.replace(".", "/") + ".py"
 
 
 def _section(name: str, columns: list[dict], source: Path) -> list[str]:

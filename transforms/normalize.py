@@ -4,7 +4,9 @@ Rules (each has a row in tests/test_normalize.py):
 - URL (`webUrl`, the article's natural key): surrounding spaces removed; scheme must be
   http or https; scheme and host lower-cased; default ports (:80, :443) and `#fragment`
   dropped; an empty path becomes `/`; path and query are kept exactly (they are
-  case-sensitive on most servers, and `?outputType=amp` pages are different pages).
+  case-sensitive on most servers). A URL is an article's key as written; which variants
+  (tracking parameters, AMP pages) name one article is decided in the warehouse, from
+  every URL seen (transforms/variants.py, sql/models/url_resolutions.sql).
 - Domain (a provider's natural key): lower-cased, spaces and a trailing dot removed; a
   full URL given by mistake is reduced to its host.
 - Topic: spaces at the ends removed and inner runs of white space folded to one space;

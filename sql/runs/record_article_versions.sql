@@ -1,8 +1,17 @@
 -- Adds the versions of articles this run's files hold that article_versions lacks, and
--- marks every version the files hold as seen by this run. Versions no file holds any more
--- keep their rows: this is the history a full refresh cannot rebuild. A version is what a
--- file of the article's own (not rejected; superseded counts) says of its title, excerpt
--- and updated_at; files that say the same thing are one version.
+-- marks every version the files hold as seen by this run (last_seen_run). It runs when a
+-- run loads changes; a run that changes nothing leaves every table, history included, as
+-- it was. A version is what a file of the article's own (not rejected; superseded
+-- counts) says of its title, excerpt and updated_at: files that say the same thing are
+-- one version (source_path: the first of their paths); a new updated_at with the same
+-- title and excerpt is a new version. Related entries do not count: they are citations,
+-- not the publisher's page. Versions no file holds any more keep their rows, also after
+-- the article itself is gone from articles: this is the history no rebuild from the
+-- current files could give. So every other published table equals a full build of the
+-- final files, and article_versions holds that build's versions and the older ones. A
+-- full refresh reads every file again and rebuilds the other tables; here it only marks
+-- the versions still held as seen by it, and keeps the rest. To start the history afresh,
+-- build a new warehouse folder.
 merge into article_versions as kept
 using (
     select
