@@ -153,6 +153,11 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             checkpoint("parse")
 
             current = snapshots.current_snapshot(home)
+            behind = current is None or current.name != last_run_id
+            if behind and last_run_id is not None:
+                # The last run died between its commit and its publish: its snapshot lacks
+                # the tables it did not change. This run's snapshot will have all of them.
+                shutil.rmtree(snapshots.snapshot_dir(home, last_run_id), ignore_errors=True)
             load = RunLoad(
                 run={
                     "run_id": run_id,
@@ -170,7 +175,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                 full_refresh=options.full_refresh,
                 rebuild=rebuild,
                 # A run that died after its commit left the Parquet behind: catch up fully.
-                export_all=current is None or current.name != last_run_id,
+                export_all=behind,
                 extra_checks=options.checks_dir,
             )
             try:

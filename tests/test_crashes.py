@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from matterhouse.tables import PUBLISHED_TABLES
+
 from .conftest import PROJECT_ROOT, hold_database, query
 from .incremental_helpers import data_rows, write_article
 
@@ -108,7 +110,9 @@ def test_a_run_killed_at_any_stage_leaves_a_working_warehouse(stage, run_pipelin
     assert os.path.basename(snapshot) == record["run_id"]
     assert counts["articles"] == query(warehouse, "select count(*) from articles")
     assert not list(warehouse.glob(".run-*"))
-    assert len(list((warehouse / ".snapshots").iterdir())) <= 2
+    # every kept snapshot is whole: none is left by the killed run
+    kept = list((warehouse / ".snapshots").iterdir())
+    assert all((snapshot / table).is_dir() for snapshot in kept for table in PUBLISHED_TABLES), kept
 
 
 def test_a_second_run_refuses_while_the_first_holds_the_warehouse(run_pipeline, api_url, tmp_path):
