@@ -33,8 +33,10 @@ def test_run_without_arguments_loads_the_sample_into_warehouse(tmp_path):
     assert lines[1] == "  files      245 seen: 245 new, 0 changed, 0 unchanged, 0 deleted"
     assert lines[2] == "  articles   from 237 files loaded, 5 superseded, 3 rejected; 4 data warnings"
     assert lines[3].startswith("  tables     articles 522, providers 25, ")
-    assert lines[4].startswith("  changes    article_relations +452 ~0 -0, article_topics +479 ~0 -0, article_urls +761 ~0 -0, articles +522 ~0 -0, ")
-    assert lines[5] == "  checks     18 passed, 0 failed"
+    assert lines[4].startswith(
+        "  changes    article_relations +452 ~0 -0, article_topics +479 ~0 -0, article_urls +761 ~0 -0, articles +522 ~0 -0, "
+    )
+    assert lines[5] == "  checks     21 passed, 0 failed"
     assert len(lines) == 8
     assert not any(word in result.stdout for word in NOISE)
     assert query(tmp_path / "warehouse", "select count(*) from source_files") == [(245,)]
