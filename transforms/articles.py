@@ -202,6 +202,8 @@ class _ArticleReader:
         key, kind = variant_key(url)
         named = {url: (key, kind)}
         for declared, declared_kind in ((amp_url, AMP), (cdn_amp_url, CDN_AMP)):
+            if declared is None:
+                continue
             try:
                 declared_url = normalize_url(declared)
             except ValueError:

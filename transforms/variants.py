@@ -50,6 +50,8 @@ class Variant(NamedTuple):
 
 def variant_key(url: str) -> Variant:
     """The key and kind of a URL normalize_url accepted."""
+    if "?" not in url and "amp" not in url.lower():
+        return Variant(url, WEB)  # most URLs: nothing to strip, urlsplit not needed
     kind = WEB
     parts = urlsplit(url)
     if parts.hostname and parts.hostname.endswith(AMP_CACHE_HOST):
@@ -103,5 +105,8 @@ def story_key(title: str | None, excerpt: str | None) -> str | None:
 def _story_text(text: str | None) -> str:
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
-    return NOT_WORD.sub(" ", folded).strip()
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return NOT_WORD.sub(" ", text.casefold()).strip()

@@ -17,35 +17,36 @@ resolutions as (
     from staging.url_resolutions
 ),
 
-seen as (
+articles as (
+    select article_id, url
+    from staging.chosen_versions
+),
+
+other_urls as (
+    -- Only URLs other than the article's own: declared AMP pages and resolved citations.
     select
         coalesce(resolutions.article_id, versions.article_id) as article_id,
         urls.url,
-        urls.kind
+        case urls.kind when 'cdn_amp' then 1 when 'amp' then 2 else 3 end as kind_order
     from staging.version_urls as urls
     inner join staging.file_articles as versions using (version_id)
     inner join files on files.source_file_id = versions.source_file_id
     left join resolutions on resolutions.named_id = versions.article_id
-),
-
-articles as (
-    select article_id, url
-    from main.articles
+    where urls.url <> versions.url or resolutions.article_id is not null
 ),
 
 final as (
+    select article_id, url, 'web' as kind
+    from articles
+    union all
     select
-        seen.article_id,
-        seen.url,
-        case
-            when seen.url = any_value(articles.url) then 'web'
-            when bool_or(seen.kind = 'cdn_amp') then 'cdn_amp'
-            when bool_or(seen.kind = 'amp') then 'amp'
-            else 'variant'
-        end as kind
-    from seen
+        other_urls.article_id,
+        other_urls.url,
+        case min(other_urls.kind_order) when 1 then 'cdn_amp' when 2 then 'amp' else 'variant' end as kind
+    from other_urls
     inner join articles using (article_id)
-    group by seen.article_id, seen.url
+    where other_urls.url <> articles.url
+    group by other_urls.article_id, other_urls.url
 )
 
 select * from final
