@@ -1,6 +1,6 @@
 -- Numbers each article's versions 1, 2, ... in time order: by updated_at (a version
 -- without one first), then by title and excerpt, so that the numbers are the same
--- however the versions arrived.
+-- however the versions arrived. Only rows whose number changes are written.
 update article_versions
 set version = numbered.version
 from (

@@ -11,7 +11,8 @@
 -- final files, and article_versions holds that build's versions and the older ones. A
 -- full refresh reads every file again and rebuilds the other tables; here it only marks
 -- the versions still held as seen by it, and keeps the rest. To start the history afresh,
--- build a new warehouse folder.
+-- build a new warehouse folder. New versions come in as version 1; number_article_versions.sql
+-- then numbers the articles that have more than one.
 merge into article_versions as kept
 using (
     select
@@ -31,4 +32,4 @@ on kept.article_id = seen.article_id
     and kept.updated_at is not distinct from seen.updated_at
 when matched then update set source_path = seen.source_path, last_seen_run = $run_id
 when not matched then insert (article_id, version, title, excerpt, updated_at, source_path, first_seen_run, last_seen_run)
-    values (seen.article_id, 0, seen.title, seen.excerpt, seen.updated_at, seen.source_path, $run_id, $run_id)
+    values (seen.article_id, 1, seen.title, seen.excerpt, seen.updated_at, seen.source_path, $run_id, $run_id)
