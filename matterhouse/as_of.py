@@ -40,8 +40,8 @@ def connect_as_of(warehouse: Path, as_of: str) -> duckdb.DuckDBPyConnection:
         for statement in view_statements():
             try:
                 connection.execute(statement)
-            except duckdb.CatalogException:
-                continue  # a view over a table this older snapshot lacks
+            except (duckdb.CatalogException, duckdb.BinderException):
+                continue  # a view over a table or column this older snapshot lacks
     except BaseException:
         connection.close()
         raise

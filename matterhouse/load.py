@@ -73,7 +73,7 @@ def load_run(connection, load: RunLoad) -> dict:
         failures = [] if carried_over else run_checks(connection, run_id, checks)
         if failures:
             _record_run(connection, load, "failed", clock, time.perf_counter())
-            _keep_only_the_run_record(connection, run_id, load.snapshot)
+            _keep_only_the_run_record(connection, run_id, load.snapshot, load.rebuild or load.export_all)
             raise ChecksFailed(failures)
         run_sql(connection, sql("state/remember_checks"), fingerprint=fingerprint, run_id=run_id)
         export_clock = time.perf_counter()
@@ -240,8 +240,10 @@ def run_checks(connection, run_id: str, checks: list[Check]) -> list[dict]:
     return failures
 
 
-def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
-    """Roll the load back, then commit just this run's etl_runs and check_results rows."""
+def _keep_only_the_run_record(connection, run_id: str, snapshot: Path, export_models: bool) -> None:
+    """Roll the load back, then commit just this run's etl_runs and check_results rows.
+    With `export_models` (a new schema, or Parquet behind the database) the previous data
+    is exported too, so that the snapshot has every table this release publishes."""
     failed_run = connection.sql("select * from etl_runs where run_id = $run_id", params={"run_id": run_id}).to_arrow_table()
     failed_checks = connection.sql(
         "select * from check_results where run_id = $run_id", params={"run_id": run_id}
@@ -252,5 +254,5 @@ def _keep_only_the_run_record(connection, run_id: str, snapshot: Path) -> None:
     connection.register("failed_checks", failed_checks)
     connection.execute("insert into etl_runs by name select * from failed_run")
     connection.execute("insert into check_results by name select * from failed_checks")
-    _export(connection, snapshot, HISTORY_TABLES)
+    _export(connection, snapshot, (*MODEL_TABLES, *HISTORY_TABLES) if export_models else HISTORY_TABLES)
     connection.execute("commit")

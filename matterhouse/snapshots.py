@@ -60,6 +60,12 @@ def publish(warehouse: Path, snapshot: Path, keep_runs: int) -> None:
     remove_snapshots_except(warehouse, {snapshot.name, previous.name if previous else None, *newest})
 
 
+def remove_if_incomplete(snapshot: Path, tables) -> None:
+    """Delete a snapshot that lacks any of `tables` (one never completed)."""
+    if snapshot.is_dir() and not all((snapshot / table).is_dir() for table in tables):
+        shutil.rmtree(snapshot, ignore_errors=True)
+
+
 def remove_snapshots_except(warehouse: Path, keep: set) -> None:
     folder = warehouse / SNAPSHOTS
     if folder.is_dir():

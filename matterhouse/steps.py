@@ -155,9 +155,9 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             current = snapshots.current_snapshot(home)
             behind = current is None or current.name != last_run_id
             if behind and last_run_id is not None:
-                # The last run died between its commit and its publish: its snapshot lacks
-                # the tables it did not change. This run's snapshot will have all of them.
-                shutil.rmtree(snapshots.snapshot_dir(home, last_run_id), ignore_errors=True)
+                # The last run died between its commit and its publish: its snapshot may
+                # lack the tables it did not change, so as-of queries must not read it.
+                snapshots.remove_if_incomplete(snapshots.snapshot_dir(home, last_run_id), PUBLISHED_TABLES)
             load = RunLoad(
                 run={
                     "run_id": run_id,

@@ -1,12 +1,15 @@
 """`matterhouse query --as-of`: answers from the tables a kept run published, found by
 run_id or by time; a run no longer kept, or a time before any run, is one clear error."""
 
+import shutil
+
+import pyarrow.parquet as pq
 import pytest
 from matterhouse.transforms.errors import MatterhouseError
 
 from matterhouse.as_of import RunNotKept
 from matterhouse.cli import main
-from matterhouse.query import run_query
+from matterhouse.query import QueryFailed, run_query
 
 from .conftest import build_warehouse, query
 from .incremental_helpers import write_article
@@ -64,3 +67,21 @@ def test_the_command_takes_as_of(runs, capsys):
     assert capsys.readouterr().out == "n\n2\n"
     assert main(["query", "--warehouse", str(warehouse), "--as-of", rows[0][0], "select 1"]) == 1
     assert "are no longer kept" in capsys.readouterr().err
+
+
+def test_a_snapshot_from_an_older_release_answers_with_the_tables_it_has(tmp_path):
+    news, warehouse = tmp_path / "news", tmp_path / "warehouse"
+    write_article(news, "a.md", "https://n.example.org/a", "A")
+    first = build_warehouse(news, warehouse=warehouse)["run_id"]
+    write_article(news, "b.md", "https://n.example.org/b", "B")
+    build_warehouse(news, warehouse=warehouse)
+    old = warehouse / ".snapshots" / first  # as the previous release wrote it: no article_urls, no story_id
+    shutil.rmtree(old / "article_urls")
+    for part in (old / "articles").rglob("*.parquet"):
+        table = pq.read_table(part).drop_columns(["story_id"])
+        part.unlink()  # a hard link shared with the newer snapshot: write a file of its own
+        pq.write_table(table, part)
+
+    assert articles_as_of(warehouse, first) == "articles\n1"
+    with pytest.raises(QueryFailed, match="stories does not exist"):
+        run_query(warehouse, "select * from stories", "csv", None, as_of=first)

@@ -93,3 +93,15 @@ def test_published_tables_equal_a_full_build_and_a_full_refresh_keeps_history(hi
     assert query(warehouse, "select * exclude (last_seen_run) from article_versions order by all") == kept
     assert versions(warehouse, B)[-1][-1] == refresh and versions(warehouse, A)[-1][-1] == runs[2]
     assert data_rows(warehouse) == data_rows(fresh)
+
+
+def test_a_headline_edited_without_a_new_update_time_follows_the_one_it_replaced(tmp_path):
+    news, warehouse = tmp_path / "news", tmp_path / "warehouse"
+    news.mkdir()
+    for title in ("Mayor resigns", "Mayor denies he will resign", "Mayor resigns after all"):
+        (news / "a.md").write_text(f'---\ntitle: "{title}"\nwebUrl: {A}\n---\n', encoding="utf-8")
+        build_warehouse(news, warehouse=warehouse)
+    assert query(warehouse, "select from_title, to_title from headline_changes order by from_title desc") == [
+        ("Mayor resigns", "Mayor denies he will resign"),
+        ("Mayor denies he will resign", "Mayor resigns after all"),
+    ]

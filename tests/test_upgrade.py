@@ -13,6 +13,7 @@ import pytest
 from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 import matterhouse
+from matterhouse.load import ChecksFailed
 from matterhouse.schema import ddl_statements, ensure_schema, latest_version
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
@@ -126,3 +127,23 @@ def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
     assert ensure_schema(connection, Path("0.1.0")) is False  # and only once
     assert connection.execute("select parse_rules from staging.files").fetchall() == [(0,)]  # stale: read again
     assert connection.execute("select max(version) from staging.schema_migrations").fetchone() == (latest_version(),)
+
+
+def test_a_failed_check_right_after_an_upgrade_still_publishes_every_table(tmp_path):
+    """The failed run publishes the previous data; after an upgrade, that is every table this
+    release publishes, so the readers' views bind (a table the old release lacked is empty)."""
+    sources = copy_sources(tmp_path)
+    warehouse = tmp_path / "warehouse"
+    build_warehouse(*sources, warehouse=warehouse)
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:  # as another release left it
+        connection.execute("update staging.schema_migrations set ddl_fingerprint = 'another release'")
+    shutil.rmtree(warehouse / "parquet" / "article_urls")
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "always_fails.sql").write_text("select 1 as always")
+
+    with pytest.raises(ChecksFailed):
+        build_warehouse(*sources, warehouse=warehouse, checks_dir=checks)
+
+    with duckdb.connect(str(warehouse / "views.duckdb"), read_only=True) as readers:
+        assert readers.execute("select count(*) > 0 from article_urls").fetchone() == (True,)

@@ -145,3 +145,19 @@ def test_the_article_arriving_later_takes_over_its_variants(tmp_path):
     assert query(warehouse, "select count(*) from articles where url like 'https://news%'") == [(3,)]
     build_warehouse(folder, warehouse=tmp_path / "fresh")
     assert data_rows(warehouse) == data_rows(tmp_path / "fresh")
+
+
+def test_an_amp_page_that_only_a_citation_declares_names_no_article(tmp_path):
+    """Resolution trusts the AMP pages an article's own files declare, not what a citing
+    file says of another site's article; article_urls agrees with it."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "one.md").write_text(
+        "---\nwebUrl: https://h.example/1\nrelated:\n  - webUrl: https://x.example/a\n    ampWebUrl: https://amp.x.example/a\n---\n"
+    )
+    (news / "two.md").write_text("---\nwebUrl: https://h.example/2\nrelated:\n  - webUrl: https://amp.x.example/a\n---\n")
+    build_warehouse(news, warehouse=tmp_path / "warehouse")
+    assert query(tmp_path / "warehouse", "select url, kind from article_urls where url like '%x.example%' order by url") == [
+        ("https://amp.x.example/a", "web"),
+        ("https://x.example/a", "web"),
+    ]

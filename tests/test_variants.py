@@ -27,6 +27,8 @@ SAME_ARTICLE = [
     ),
     ("https://example-com.cdn.ampproject.org/c/example.com/a", "http://example.com/a", "cdn_amp"),
     (WEB + "?id=7&utm_source=x", WEB + "?id=7", "variant"),
+    ("https://www.example.com/amp/news/2020/story-123/amp", WEB, "amp"),
+    ("https://www.example.com/amp/amp/news/2020/story-123", WEB, "amp"),
 ]
 
 DIFFERENT_ARTICLE = [
@@ -51,6 +53,16 @@ def test_variants_share_the_web_url_as_key(url, key, kind):
 @pytest.mark.parametrize("url", DIFFERENT_ARTICLE)
 def test_near_misses_keep_a_key_of_their_own(url):
     assert variant_key(url).key != WEB
+
+
+@pytest.mark.parametrize("url", [url for url, _, _ in SAME_ARTICLE] + DIFFERENT_ARTICLE)
+def test_a_key_is_its_own_key(url):
+    key = variant_key(url).key
+    assert variant_key(key).key == key
+
+
+def test_the_rest_of_the_path_stays_as_written():
+    assert variant_key("https://a.example/x//y/?amp=1").key == "https://a.example/x//y/"
 
 
 def test_parameters_that_stay_keep_their_order_and_spelling():
@@ -86,10 +98,17 @@ def test_story_keys_join_copies_written_differently(title, excerpt):
         (TITLE, None),
         (None, EXCERPT),
         (TITLE, " -- "),
+        ("\u0e02\u0e36\u0e49\u0e19", EXCERPT),  # Thai: a vowel sign is part of the word
     ],
 )
 def test_story_keys_keep_near_misses_apart(title, excerpt):
     assert story_key(title, excerpt) != story_key(TITLE, EXCERPT)
+
+
+def test_marks_keep_words_apart():
+    rise, step = "\u0e02\u0e36\u0e49\u0e19", "\u0e02\u0e31\u0e49\u0e19"  # two Thai words, one vowel sign apart
+    assert story_key(rise, EXCERPT) != story_key(step, EXCERPT)
+    assert story_key("Caf\u00e9 cr\u00e8me", EXCERPT) == story_key("CAFE\u0301 CRE\u0300ME!", EXCERPT)
 
 
 def test_no_story_key_without_a_title_and_an_excerpt():

@@ -5,9 +5,12 @@ platforms add to one article's address, so that its variants share a key:
 - AMP cache wrapping: `https://www-host-com.cdn.ampproject.org/c/s/www.host.com/path`
   is `https://www.host.com/path` (`/c/` without `s/` is http; `/v/` viewer URLs too);
 - AMP markers: the query parameters `outputType=amp` and `amp` (bare, `=1` or `=true`),
-  the AMP cache's own `amp_js_v`, `amp_gsa` and `usqp`, and an `amp` path segment
-  at the start or the end of a longer path (`/amp/news/x`, `/news/x/amp/`); `amp` inside a
-  word (`frost-amp-sullivan`) or in the middle of the path is left alone;
+  the AMP cache's own `amp_js_v`, `amp_gsa` and `usqp`, and `amp` path segments at
+  the start or the end of a longer path (`/amp/news/x`, `/news/x/amp/`, `/amp/amp/x`);
+  `amp` inside a word (`frost-amp-sullivan`) or in the middle of the path is left alone,
+  and so is the rest of the path. A page whose path really ends in `amp` shares its key
+  with the page without it; that matters only when the other is an article and this URL
+  is only cited;
 - tracking parameters: `utm_*`, `fbclid`, `gclid`, `dclid`, `gclsrc`, `msclkid`,
   `yclid`, `twclid`, `igshid`, `mc_cid`, `mc_eid`, `_ga`, `_gl` (names compared in
   lower case).
@@ -18,9 +21,9 @@ sql/models/url_resolutions.sql.
 
 Story copies. `story_key(title, excerpt)` is the same for two articles exactly when
 their titles and their excerpts are equal after HTML entities are decoded, Unicode is
-NFKC-normalized and case-folded, and every run of characters that are neither letters
-nor digits is one space; it is None unless both have some letter or digit, since an
-empty excerpt says nothing about being a copy.
+NFKC-normalized and case-folded, and every run of characters that are not letters,
+digits or marks (the vowel signs of Thai or Devanagari) is one space; it is None unless
+both have some letter or digit, since an empty excerpt says nothing about being a copy.
 """
 
 import html
@@ -38,8 +41,8 @@ TRACKING_PARAMETERS = frozenset(
 )
 AMP_CACHE_PARAMETERS = frozenset({"amp_js_v", "amp_gsa", "usqp"})
 AMP_FLAG_VALUES = frozenset({"", "1", "true"})
-NOT_WORD = re.compile(r"[\W_]+")
-# The same for ASCII text, as a translation (three times faster than the pattern).
+WORD_CATEGORIES = "LNM"  # letters, numbers and marks (the vowel signs of many scripts)
+# Every ASCII character that is not a letter or digit, as a space (a fast path).
 ASCII_NOT_WORD = str.maketrans({character: " " for character in map(chr, range(128)) if not character.isalnum()})
 
 WEB, AMP, CDN_AMP, VARIANT = "web", "amp", "cdn_amp", "variant"
@@ -81,20 +84,27 @@ def variant_key(url: str) -> Variant:
             removed_amp = True
         else:
             kept.append(parameter)
-    path = parts.path
-    segments = path.split("/")
-    trailing_slash = path.endswith("/") and len(segments) > 2
-    words = [segment for segment in segments if segment]
-    if len(words) > 1 and words[0].lower() == "amp":
-        words, removed_amp = words[1:], True
-    elif len(words) > 1 and words[-1].lower() == "amp":
-        words, removed_amp = words[:-1], True
-    if removed_amp:
-        path = "/" + "/".join(words) + ("/" if trailing_slash and words else "")
+    path = _without_amp_segments(parts.path)
+    removed_amp = removed_amp or path != parts.path
     key = urlunsplit((parts.scheme, parts.netloc, path, "&".join(kept), ""))
     if kind == WEB:
         kind = AMP if removed_amp else VARIANT if removed_tracking else WEB
     return Variant(key, kind)
+
+
+def _without_amp_segments(path: str) -> str:
+    """The path without `amp` segments at its start and end (as many as there are), so
+    that a key's key is itself; the rest of the path stays as written."""
+    while True:
+        lower = path.lower()
+        if lower.startswith("/amp/") and len(path) > len("/amp/"):
+            path = path[len("/amp") :]
+        elif lower.endswith("/amp/") and len(path) > len("/amp/"):
+            path = path[: -len("amp/")]
+        elif lower.endswith("/amp") and len(path) > len("/amp"):
+            path = path[: -len("/amp")]
+        else:
+            return path
 
 
 def story_key(title: str | None, excerpt: str | None) -> str | None:
@@ -112,4 +122,7 @@ def _story_text(text: str | None) -> str:
         text = html.unescape(text)
     if text.isascii():
         return " ".join(text.casefold().translate(ASCII_NOT_WORD).split())
-    return NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(
+        "".join(character if unicodedata.category(character)[0] in WORD_CATEGORIES else " " for character in folded).split()
+    )

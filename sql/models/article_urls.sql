@@ -1,5 +1,6 @@
 -- Grain: one row per (article, URL by which it was seen): its own URL (kind web), the AMP
--- pages its files declare (ampWebUrl: amp, cdnAmpWebUrl: cdn_amp), and every URL of a
+-- pages its own files declare (ampWebUrl: amp, cdnAmpWebUrl: cdn_amp; those a related
+-- entry declares are not used, as in url_resolutions.sql), and every URL of a
 -- related entry that resolved to it (url_resolutions.sql), with the kind its variant key
 -- gives: cdn_amp, amp, or variant for tracking parameters. A URL seen as more than one
 -- kind takes the first of web, cdn_amp, amp, variant. Files that are not rejected count,
@@ -32,7 +33,7 @@ other_urls as (
     inner join staging.file_articles as versions using (version_id)
     inner join files on files.source_file_id = versions.source_file_id
     left join resolutions on resolutions.named_id = versions.article_id
-    where urls.url <> versions.url or resolutions.article_id is not null
+    where (urls.url <> versions.url and versions.embed_position is null) or resolutions.article_id is not null
 ),
 
 final as (

@@ -1,15 +1,22 @@
 -- Numbers each article's versions 1, 2, ... in time order: by updated_at (a version
--- without one first), then by title and excerpt, so that the numbers are the same
--- however the versions arrived. Only rows whose number changes are written.
+-- without one first), then by when a run first saw it (this run's last), then by title and
+-- excerpt, so that a headline edited without a new updated_at follows the one it replaced.
+-- Only rows whose number changes are written.
 update article_versions
 set version = numbered.version
 from (
     select
-        rowid as row_id,
+        versions.rowid as row_id,
         row_number() over (
-            partition by article_id order by updated_at nulls first, title nulls first, excerpt nulls first
+            partition by versions.article_id
+            order by
+                versions.updated_at nulls first,
+                runs.started_at nulls last,
+                versions.title nulls first,
+                versions.excerpt nulls first
         ) as version
-    from article_versions
+    from article_versions as versions
+    left join etl_runs as runs on runs.run_id = versions.first_seen_run
 ) as numbered
 where article_versions.rowid = numbered.row_id
   and article_versions.version <> numbered.version

@@ -4,7 +4,8 @@
 -- it was. A version is what a file of the article's own (not rejected; superseded
 -- counts) says of its title, excerpt and updated_at: files that say the same thing are
 -- one version (source_path: the first of their paths); a new updated_at with the same
--- title and excerpt is a new version. Related entries do not count: they are citations,
+-- title and excerpt is a new version, and a headline that returns to an earlier one with
+-- the same updated_at is that earlier version, seen again. Related entries do not count: they are citations,
 -- not the publisher's page. Versions no file holds any more keep their rows, also after
 -- the article itself is gone from articles: this is the history no rebuild from the
 -- current files could give. So every other published table equals a full build of the

@@ -2,7 +2,7 @@
 -- in a file of its own, kept across runs. Key: (article_id, version).
 create table if not exists article_versions (
     article_id varchar not null,      -- -> articles.article_id while the article is published
-    version integer not null,         -- 1, 2, ...: by updated_at (null first), then title and excerpt
+    version integer not null,         -- 1, 2, ...: by updated_at (null first), then by when first seen
     title varchar,
     excerpt varchar,
     updated_at timestamptz,
