@@ -23,5 +23,7 @@ select
     secured,
     body,
     extra,
-    story_key
+    story_key,
+    url_key,
+    url_kind
 from read_parquet({files})
