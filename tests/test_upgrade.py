@@ -109,8 +109,7 @@ def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
         connection.execute(statement)
     connection.execute("drop table staging.schema_migrations")
     connection.execute("alter table staging.files drop column parse_rules")
-    for column in ("story_key", "url_key", "url_kind"):  # 0.2.0 gained the rest
-        connection.execute(f"alter table staging.file_articles drop column {column}")
+    connection.execute("alter table staging.file_articles drop column story_key")  # 0.2.0 gained the rest
     connection.execute("alter table staging.file_articles rename to article_versions")
     connection.execute("alter table articles drop column story_id")
     for table in ("staging.version_urls", "main.article_urls", "main.article_versions"):

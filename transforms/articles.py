@@ -192,33 +192,33 @@ class _ArticleReader:
         self._topics(version_id, fields.get("topics"), prefix)
         version["extra"] = _json(extra)
         version["story_key"] = story_key(version["title"], version["excerpt"])
-        version["url_key"], version["url_kind"] = variant_key(url)
         self.parsed.versions.append(version)
-        self._declared_urls(version_id, url, version["amp_url"], version["cdn_amp_url"])
+        self._urls(version_id, url, version["amp_url"], version["cdn_amp_url"])
         return version
 
-    def _declared_urls(self, version_id: str, url: str, amp_url, cdn_amp_url) -> None:
-        """The AMP pages a version declares for its article, other than its own URL (those
-        that are http(s) URLs; the columns keep them as written)."""
-        named = {url}
-        for declared, kind in ((amp_url, AMP), (cdn_amp_url, CDN_AMP)):
+    def _urls(self, version_id: str, url: str, amp_url, cdn_amp_url) -> None:
+        """Every URL a version names for its article: its own, then the AMP pages it
+        declares (those that are http(s) URLs; the columns keep them as written)."""
+        key, kind = variant_key(url)
+        named = {url: (key, kind)}
+        for declared, declared_kind in ((amp_url, AMP), (cdn_amp_url, CDN_AMP)):
             if declared is None:
                 continue
             try:
                 declared_url = normalize_url(declared)
             except ValueError:
                 continue
-            if declared_url not in named:
-                named.add(declared_url)
-                self.parsed.urls.append(
-                    {
-                        "version_id": version_id,
-                        "source_file_id": self.source_file_id,
-                        "url": declared_url,
-                        "url_key": variant_key(declared_url).key,
-                        "kind": kind,
-                    }
-                )
+            named.setdefault(declared_url, (variant_key(declared_url).key, declared_kind))
+        for named_url, (named_key, named_kind) in named.items():
+            self.parsed.urls.append(
+                {
+                    "version_id": version_id,
+                    "source_file_id": self.source_file_id,
+                    "url": named_url,
+                    "url_key": named_key,
+                    "kind": named_kind,
+                }
+            )
 
     def _columns(self, fields: dict, rules: dict, prefix: str, row: dict, skip=frozenset()) -> dict:
         """Set `row`'s columns from `fields` by `rules`, in one pass over the fields (the row

@@ -50,8 +50,6 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("body", pa.string()),
             ("extra", pa.string()),
             ("story_key", pa.string()),
-            ("url_key", pa.string()),
-            ("url_kind", pa.string()),
         ]
     ),
     "version_images": pa.schema(

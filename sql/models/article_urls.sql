@@ -24,18 +24,16 @@ articles as (
 ),
 
 other_urls as (
-    -- Only URLs other than the article's own: the AMP pages its own files declare, and
-    -- the citations that resolved to it.
-    select versions.article_id, urls.url, urls.kind
+    -- Only URLs other than the article's own: declared AMP pages and resolved citations.
+    select
+        coalesce(resolutions.article_id, versions.article_id) as article_id,
+        urls.url,
+        case urls.kind when 'cdn_amp' then 1 when 'amp' then 2 else 3 end as kind_order
     from staging.version_urls as urls
     inner join staging.file_articles as versions using (version_id)
     inner join files on files.source_file_id = versions.source_file_id
-    where versions.embed_position is null
-    union all
-    select resolutions.article_id, versions.url, versions.url_kind
-    from staging.file_articles as versions
-    inner join files using (source_file_id)
-    inner join resolutions on resolutions.named_id = versions.article_id
+    left join resolutions on resolutions.named_id = versions.article_id
+    where (urls.url <> versions.url and versions.embed_position is null) or resolutions.article_id is not null
 ),
 
 final as (
@@ -45,9 +43,7 @@ final as (
     select
         other_urls.article_id,
         other_urls.url,
-        case min(case other_urls.kind when 'cdn_amp' then 1 when 'amp' then 2 else 3 end)
-            when 1 then 'cdn_amp' when 2 then 'amp' else 'variant'
-        end as kind
+        case min(other_urls.kind_order) when 1 then 'cdn_amp' when 2 then 'amp' else 'variant' end as kind
     from other_urls
     inner join articles using (article_id)
     where other_urls.url <> articles.url

@@ -18,36 +18,35 @@ files as (
     where reason is null
 ),
 
-versions as (
-    select versions.article_id, versions.embed_position is null as is_own, versions.url, versions.url_key
-    from staging.file_articles as versions
-    inner join files using (source_file_id)
-),
-
-own_articles as (
-    select distinct article_id, url
-    from versions
-    where is_own
-),
-
-own_urls as (
-    select article_id, url, url_key
-    from versions
-    where is_own
-    union
-    select versions.article_id, urls.url, urls.url_key
+named as (
+    select
+        versions.article_id as named_id,
+        versions.embed_position is null as is_own,
+        urls.url,
+        urls.url_key,
+        urls.url = versions.url as is_its_url
     from staging.version_urls as urls
     inner join staging.file_articles as versions using (version_id)
     inner join files on files.source_file_id = versions.source_file_id
-    where versions.embed_position is null
+),
+
+own_urls as (
+    select distinct named_id as article_id, url, url_key
+    from named
+    where is_own
+),
+
+own_articles as (
+    select distinct named_id as article_id, url
+    from named
+    where is_own and is_its_url
 ),
 
 cited as (
-    select article_id as named_id, any_value(url) as url, any_value(url_key) as url_key
-    from versions
-    where not is_own
-    group by article_id
-    having named_id not in (select article_id from own_articles)
+    select distinct named_id, url, url_key
+    from named
+    where is_its_url and not is_own
+      and named_id not in (select article_id from own_urls)
 ),
 
 own_candidates as (

@@ -23,7 +23,5 @@ select
     secured,
     body,
     extra,
-    story_key,
-    url_key,
-    url_kind
+    story_key
 from read_parquet({files})

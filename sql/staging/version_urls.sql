@@ -1,4 +1,4 @@
--- Grain: one row per (article version, AMP page it declares).
+-- Grain: one row per (article version, URL it names).
 select
     version_id,
     source_file_id,

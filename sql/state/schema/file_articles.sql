@@ -23,7 +23,5 @@ create table if not exists staging.file_articles (
     secured varchar,
     body varchar,
     extra varchar,
-    story_key varchar,  -- equal for copies of one story (transforms/variants.py)
-    url_key varchar,    -- url without tracking parameters and AMP wrapping (transforms/variants.py)
-    url_kind varchar    -- web, amp, cdn_amp or variant: what url_key removed
+    story_key varchar  -- equal for copies of one story (transforms/variants.py)
 )
