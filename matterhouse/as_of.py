@@ -15,16 +15,13 @@ from pathlib import Path
 
 import duckdb
 
+from .publication import RunNotKept
 from .reader_views import table_view_statements
 from .schema import view_statements
 from .snapshots import SNAPSHOTS, current_snapshot
 from .tables import PUBLISHED_TABLES
 from .transforms.errors import MatterhouseError
 from .transforms.normalize import to_timestamp
-
-
-class RunNotKept(MatterhouseError):
-    """The run asked for has no snapshot any more, or never existed."""
 
 
 def connect_as_of(warehouse: Path, as_of: str) -> duckdb.DuckDBPyConnection:

@@ -35,7 +35,8 @@ class PublishConflict(StorageError):
 
 
 class RunNotKept(StorageError):
-    """A reader asked for a run whose manifest is no longer kept."""
+    """A reader asked for a run whose tables are no longer kept: its manifest at a publish
+    location, or its snapshot in the warehouse folder (matterhouse.as_of)."""
 
 
 def open_location(location: str, storage_options: dict | None = None):

@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 from matterhouse.transforms.errors import MatterhouseError
 
-from matterhouse.as_of import RunNotKept
 from matterhouse.cli import main
+from matterhouse.publication import RunNotKept
 from matterhouse.query import QueryFailed, run_query
 
 from .conftest import build_warehouse, query
