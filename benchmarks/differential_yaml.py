@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
+
 from matterhouse.transforms import frontmatter, yaml_fast
 from matterhouse.transforms.errors import RejectedFile
 from matterhouse.transforms.yaml_core import CORE_FIRST_CHARACTERS, CORE_SCALAR, CORE_TAG, MAX_DEPTH, PlainScalar

@@ -30,7 +30,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from run_benchmark import ensure_corpus, stage_seconds, timed_command  # noqa: E402
-
 from tests.servers import aws_environment, dask_cluster, s3_server  # noqa: E402
 
 BUCKET = "bench"

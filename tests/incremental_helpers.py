@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from matterhouse.tables import MODEL_TABLES
+from matterhouse.store.tables import MODEL_TABLES
 
 from .conftest import table_rows
 

@@ -5,11 +5,11 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-from matterhouse.transforms.errors import MatterhouseError
 
 from matterhouse.cli import main
-from matterhouse.publication import RunNotKept
-from matterhouse.query import QueryFailed, run_query
+from matterhouse.read.query import QueryFailed, run_query
+from matterhouse.store.publication import RunNotKept
+from matterhouse.transforms.errors import MatterhouseError
 
 from .conftest import build_warehouse, query
 from .incremental_helpers import write_article

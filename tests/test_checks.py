@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import matterhouse.load
-from matterhouse.load import ChecksFailed, read_checks, run_checks
+import matterhouse.steps.load
+from matterhouse.steps.load import ChecksFailed, read_checks, run_checks
 
 from .conftest import CASES, build_warehouse, query, visible_entries
 
@@ -108,7 +108,7 @@ def test_a_run_that_changed_nothing_takes_over_the_last_check_results(run_pipeli
         raise AssertionError("the checks ran again on unchanged data")
 
     with monkeypatch.context() as patched:
-        patched.setattr(matterhouse.load, "run_checks", fail_if_run)
+        patched.setattr(matterhouse.steps.load, "run_checks", fail_if_run)
         second, _ = run_pipeline(source, warehouse=warehouse)
     assert second["checks_passed"] == first["checks_passed"] == len(read_checks(None))
     assert check_rows(warehouse, second["run_id"]) == check_rows(warehouse, first["run_id"])

@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from matterhouse.cluster import BATCHES_PER_TASK, marker_name, probe_reach, task_groups
-from matterhouse.plan import TO_READ_SCHEMA, Plan
+from matterhouse.steps.cluster import BATCHES_PER_TASK, marker_name, probe_reach, task_groups
+from matterhouse.steps.plan import TO_READ_SCHEMA, Plan
 
 
 def test_each_worker_proves_it_reaches_the_source_folders_and_the_staging_folder(tmp_path):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from matterhouse.tables import PUBLISHED_TABLES
+from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .conftest import PROJECT_ROOT, hold_database, query
 from .incremental_helpers import data_rows, write_article

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from matterhouse.cli import build_parser
-from matterhouse.tables import PUBLISHED_TABLES
+from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
 
@@ -67,10 +67,10 @@ def test_the_rejected_files_view_is_documented(seed_warehouse):
 
 
 def test_docs_schema_md_matches_a_freshly_built_warehouse(seed_warehouse):
-    from matterhouse.schema_doc import render
+    from matterhouse.read.schema_doc import render
 
     committed = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    assert render(seed_warehouse) == committed, "regenerate it: python -m matterhouse.schema_doc > docs/schema.md"
+    assert render(seed_warehouse) == committed, "regenerate it: python -m matterhouse.read.schema_doc > docs/schema.md"
     assert committed.count("```mermaid") == 1 and "articles ||--o{ images" in committed
 
 

@@ -42,10 +42,10 @@ def task_run_names(flow_run_id: str) -> list[str]:
 
 def test_runs_on_prefects_temporary_server_send_no_heartbeats(monkeypatch, tmp_path):
     """Nothing outlives the temporary server to read heartbeats; a real server keeps them."""
-    from matterhouse.flows import pipeline
     from prefect.settings import get_current_settings, temporary_settings
 
-    from matterhouse import settings
+    from matterhouse.flows import pipeline
+    from matterhouse.plumbing import settings
 
     seen = []
     monkeypatch.setattr(

@@ -1,6 +1,7 @@
 import sys
 
 import pytest
+
 from matterhouse.transforms.errors import RejectedFile
 from matterhouse.transforms.frontmatter import NO_FRONT_MATTER, ORG_MODE, decode, read, split
 from matterhouse.transforms.yaml_core import MAX_DEPTH

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from matterhouse.transforms import normalize
 from matterhouse.transforms.articles import SourceFile, parse_file
 from matterhouse.transforms.tables import to_staging_tables
@@ -166,7 +167,7 @@ def test_value_rules_only_ever_raise_value_error(value):
 
 def test_no_module_uses_an_unsafe_yaml_loader():
     sources = [
-        path.read_text() for folder in ("matterhouse", "flows", "transforms") for path in (PROJECT_ROOT / folder).glob("*.py")
+        path.read_text() for path in (PROJECT_ROOT / "src" / "matterhouse").rglob("*.py")
     ]
     assert not any("yaml.load(" in text and "FrontMatterLoader" not in text for text in sources)
     assert not any(name in text for text in sources for name in ("yaml.Loader", "UnsafeLoader", "FullLoader", "unsafe_load"))

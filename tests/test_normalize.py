@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from matterhouse.transforms.normalize import (
     _rebuild_url,
     normalize_domain,

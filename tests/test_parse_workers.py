@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from matterhouse import parse_worker
-from matterhouse.parse import _bare_main_module, parse_pool
-from matterhouse.plan import plan_files
-from matterhouse.scan import find_files
-from matterhouse.schema import ensure_schema
+from matterhouse.steps import parse_worker
+from matterhouse.steps.parse import _bare_main_module, parse_pool
+from matterhouse.steps.plan import plan_files
+from matterhouse.steps.scan import find_files
+from matterhouse.store.schema import ensure_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,10 +57,10 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
     program = (
         "import gc, sys\n"
         "from pathlib import Path\n"
-        "from matterhouse.parse_worker import parse_batch\n"
-        "from matterhouse.scan import find_files\n"
-        "from matterhouse.plan import plan_files\n"
-        "from matterhouse.schema import ensure_schema\n"
+        "from matterhouse.steps.parse_worker import parse_batch\n"
+        "from matterhouse.steps.scan import find_files\n"
+        "from matterhouse.steps.plan import plan_files\n"
+        "from matterhouse.store.schema import ensure_schema\n"
         "import duckdb\n"
         "found = find_files(Path(sys.argv[1]), ('md', 'txt', 'markdown'), 5_000_000)\n"
         "empty = duckdb.connect()\n"

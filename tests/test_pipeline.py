@@ -7,9 +7,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
-from matterhouse.transforms.normalize import stable_id
 
-from matterhouse.tables import MODEL_TABLES, PUBLISHED_TABLES
+from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
+from matterhouse.transforms.normalize import stable_id
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query, table_rows, visible_entries
 
@@ -160,7 +160,7 @@ def test_parallel_batches_give_the_same_warehouse(sample_warehouse, run_pipeline
 
 
 def test_a_table_changed_by_hand_is_refused_with_a_way_out(run_pipeline):
-    from matterhouse.schema import WarehouseSchemaError
+    from matterhouse.store.schema import WarehouseSchemaError
 
     _, warehouse = run_pipeline(CASES / "seed" / "input")
     with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:
@@ -224,7 +224,7 @@ def test_the_summary_counts_in_words(run_pipeline, tmp_path):
 
 
 def test_quick_stages_do_not_read_zero():
-    from matterhouse import words
+    from matterhouse.plumbing import words
 
     assert [words.seconds(value) for value in (0, 0.034, 0.1, 2.5)] == ["0.0 s", "0.03 s", "0.1 s", "2.5 s"]
     assert [words.count(number, "file") for number in (0, 1, 1500)] == ["0 files", "1 file", "1,500 files"]

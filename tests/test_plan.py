@@ -5,12 +5,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
-from matterhouse.parse_worker import to_read_item
-from matterhouse.plan import plan_files
-from matterhouse.scan import FOUND_SCHEMA, FoundFile
-from matterhouse.schema import ensure_schema
+from matterhouse.steps.parse_worker import to_read_item
+from matterhouse.steps.plan import plan_files
+from matterhouse.steps.scan import FOUND_SCHEMA, FoundFile
+from matterhouse.store.schema import ensure_schema
+from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 

@@ -1,6 +1,6 @@
 import io
 
-from matterhouse.progress import MIN_FILES_FOR_BAR, file_progress
+from matterhouse.plumbing.progress_bar import MIN_FILES_FOR_BAR, file_progress
 
 
 class Terminal(io.StringIO):

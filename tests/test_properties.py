@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from matterhouse.transforms.articles import SourceFile, parse_file
 from matterhouse.transforms.frontmatter import split
 from matterhouse.transforms.tables import to_staging_tables

@@ -11,10 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import matterhouse
-from matterhouse import publication, staging_area
-from matterhouse.settings import ConfigurationError, resolve
-from matterhouse.storage import StorageError, parse_storage_options
-from matterhouse.tables import PUBLISHED_TABLES
+from matterhouse.plumbing.settings import ConfigurationError, resolve
+from matterhouse.plumbing.storage import StorageError, parse_storage_options
+from matterhouse.steps import staging_area
+from matterhouse.store import publication
+from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .conftest import CASES, query
 from .incremental_helpers import write_article
@@ -142,7 +143,7 @@ def test_an_empty_warehouse_still_has_an_articles_dataset(tmp_path):
 
 def test_workers_writing_where_the_loader_cannot_read_fail_the_run_before_the_load(tmp_path):
     """Dask workers on other machines given no shared --staging write to their own disks."""
-    from matterhouse.steps import Steps, execute_run
+    from matterhouse.steps.run import Steps, execute_run
 
     class WorkersElsewhere(Steps):
         def parse(self, plan, staging, options):

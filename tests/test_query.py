@@ -95,7 +95,7 @@ def test_errors_show_duckdbs_message_and_position_not_a_traceback(warehouse, cap
 
 
 def test_a_table_fits_a_terminal_and_says_how_to_see_whole_cells():
-    from matterhouse.query import as_table
+    from matterhouse.read.query import as_table
 
     rows = [("a.md", "front matter is not closed: no second '---' line was found in the whole of the file")]
     fitted = as_table(["path", "reason"], rows, width=50).splitlines()

@@ -17,7 +17,7 @@ from PIL import Image
 from plotly.offline import get_plotlyjs
 
 from matterhouse.cli import main
-from matterhouse.report import (
+from matterhouse.read.report import (
     LABEL_WIDTH,
     PALETTE,
     articles_figure,
@@ -28,8 +28,8 @@ from matterhouse.report import (
     short_label,
     topic_trends,
 )
-from matterhouse.schema import ensure_schema
-from matterhouse.warehouse import fetch_dicts, sql
+from matterhouse.store.schema import ensure_schema
+from matterhouse.store.warehouse import fetch_dicts, sql
 
 from .conftest import PROJECT_ROOT, build_warehouse
 

@@ -1,8 +1,8 @@
 import duckdb
-from matterhouse.flows.pipeline import retry_on_transient_io_errors
 from prefect.states import Completed, Failed
 
-from matterhouse.runlock import RunInProgress
+from matterhouse.flows.pipeline import retry_on_transient_io_errors
+from matterhouse.store.runlock import RunInProgress
 
 
 def test_only_transient_io_errors_are_retried():

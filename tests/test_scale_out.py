@@ -14,8 +14,8 @@ import pyarrow.compute as pc
 import pytest
 
 import matterhouse
-from matterhouse import publication
-from matterhouse.tables import MODEL_TABLES, PUBLISHED_TABLES
+from matterhouse.store import publication
+from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
 
 from .conftest import CASES, PROJECT_ROOT, query, table_rows
 from .servers import aws_environment, dask_cluster, s3_server

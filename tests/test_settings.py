@@ -1,6 +1,6 @@
 import pytest
 
-from matterhouse.settings import (
+from matterhouse.plumbing.settings import (
     SAMPLE_CORPUS,
     ConfigurationError,
     describe_size,

@@ -9,11 +9,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from matterhouse.transforms.tables import STAGING_SCHEMAS
 
-from matterhouse.scan import FOUND_SCHEMA
-from matterhouse.schema import ensure_schema
-from matterhouse.tables import (
+from matterhouse.steps.scan import FOUND_SCHEMA
+from matterhouse.store.schema import ensure_schema
+from matterhouse.store.tables import (
     INTERMEDIATE_MODELS,
     MODEL_TABLES,
     PARAMETERS,
@@ -22,7 +21,8 @@ from matterhouse.tables import (
     STATE_TABLES,
     VIEWS,
 )
-from matterhouse.warehouse import SQL_DIR, sql, sql_literal
+from matterhouse.store.warehouse import SQL_DIR, sql, sql_literal
+from matterhouse.transforms.tables import STAGING_SCHEMAS
 
 ALL_FILES = sorted(path.relative_to(SQL_DIR).with_suffix("").as_posix() for path in SQL_DIR.rglob("*.sql"))
 # Files whose {table} placeholder takes each of these tables.
@@ -140,7 +140,7 @@ def test_a_statement_naming_a_missing_table_or_parameter_fails(warehouse):
     with pytest.raises(duckdb.CatalogException):
         warehouse.execute("prepare statement_under_test as select * from staging.flies")
     assert "run_idd" not in PARAMETERS
-    from matterhouse.warehouse import run_sql
+    from matterhouse.store.warehouse import run_sql
 
     with pytest.raises(KeyError, match=r"\$run_idd is not registered"):
         run_sql(warehouse, "select $run_idd", run_idd="x")

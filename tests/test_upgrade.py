@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 import matterhouse
-from matterhouse.load import ChecksFailed
-from matterhouse.schema import ddl_statements, ensure_schema, latest_version
+from matterhouse.steps.load import ChecksFailed
+from matterhouse.store.schema import ddl_statements, ensure_schema, latest_version
+from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
 from .incremental_helpers import data_rows

@@ -5,6 +5,7 @@ string that names another page, or a key two articles share, keeps URLs apart.""
 from pathlib import Path
 
 import pytest
+
 from matterhouse.transforms.normalize import stable_id
 
 from .conftest import build_warehouse, query

@@ -2,6 +2,7 @@
 story key joins, one row per rule and per near miss."""
 
 import pytest
+
 from matterhouse.transforms.variants import story_key, variant_key
 
 WEB = "https://www.example.com/news/2020/story-123"

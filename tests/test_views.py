@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from matterhouse.schema import ensure_schema
+from matterhouse.store.schema import ensure_schema
 
 from .conftest import PROJECT_ROOT, build_warehouse, query
 

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from matterhouse import warehouse as wh
+from matterhouse.store import warehouse as wh
 
 
 def test_a_write_connection_stores_rows_in_row_groups_of_the_set_size(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from matterhouse.transforms import frontmatter, yaml_fast
 from matterhouse.transforms.errors import RejectedFile
 from matterhouse.transforms.yaml_core import PlainScalar

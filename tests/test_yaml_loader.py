@@ -1,4 +1,5 @@
 import pytest
+
 from matterhouse.transforms.errors import RejectedFile
 from matterhouse.transforms.yaml_loader import load_mapping
 

@@ -1,0 +1,1 @@
+src/matterhouse/sql

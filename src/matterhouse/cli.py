@@ -1,0 +1,378 @@
+"""matterhouse loads folders of YAML front-matter news articles into a DuckDB warehouse
+and Parquet datasets, reading only what changed since the last run.
+
+Start with `matterhouse run` (it loads the bundled sample into ./warehouse), then
+`matterhouse query "select * from articles limit 5"`. Every command takes --help.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import traceback
+import urllib.request
+from pathlib import Path
+
+from matterhouse import __version__
+from matterhouse.plumbing import interrupts, settings
+from matterhouse.transforms.errors import MatterhouseError
+
+DEFAULT_INTERVAL = 900.0
+# The query command's output formats (see matterhouse.read.query.run_query).
+QUERY_FORMATS = ("table", "csv", "json", "parquet")
+
+
+def entry_point() -> int:
+    """The `matterhouse` command's process: it alone stops a run cleanly on SIGINT and
+    SIGTERM, and keeps pandas out of a run that does not need it (see main for the rest)."""
+    interrupts.install()
+    if "pandas" not in sys.modules:
+        from matterhouse.plumbing.nopandas import leave_pandas_out
+
+        leave_pandas_out()
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a tool killed by SIGPIPE does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; errors become one line on stderr and exit status 1 (argparse's
+    usage errors exit 2), interrupts 130 (SIGINT) or 143 (SIGTERM)."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, with its own usage
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    try:
+        return args.command(args)
+    except MatterhouseError as error:
+        if interrupts.received():
+            return interrupts.report(interrupts.received())
+        print(f"matterhouse: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return interrupts.report(interrupts.received() or signal.SIGINT)
+    except OSError as error:  # a file named on the command line: missing, a folder, unwritable
+        if isinstance(error, BrokenPipeError):
+            raise
+        print(f"matterhouse: error: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matterhouse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"matterhouse {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="load front-matter files into the warehouse")
+    add_run_options(run)
+    run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
+    run.add_argument(
+        "--prefect",
+        action="store_true",
+        help="run as a Prefect flow run even when no Prefect API is configured (on a temporary local server)",
+    )
+    run.add_argument(
+        "--verbose", action="store_true", help="show Prefect's log on the console, and the traceback of a failed run"
+    )
+    run.set_defaults(command=run_command, parser=run)
+
+    serve = commands.add_parser("serve", help="serve the run as a scheduled Prefect deployment")
+    add_run_options(serve)
+    schedule = serve.add_mutually_exclusive_group()
+    schedule.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    schedule.add_argument(
+        "--interval", type=float, metavar="SECONDS", help=f"run every SECONDS (default: {DEFAULT_INTERVAL:.0f})"
+    )
+    serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
+    serve.set_defaults(command=serve_command, parser=serve)
+
+    query = commands.add_parser("query", help="run SQL on the warehouse, read-only")
+    statement = query.add_mutually_exclusive_group(required=True)
+    statement.add_argument("sql", nargs="?", help="the SQL to run")
+    statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
+    statement.add_argument("--tables", action="store_true", help="list the tables and views with their row counts")
+    query.add_argument(
+        "--as-of",
+        metavar="RUN_ID_OR_TIMESTAMP",
+        help="answer from the tables as published by that run, or by the last run finished by that time (ISO 8601)",
+    )
+    query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
+    query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
+    query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    query.set_defaults(command=query_command, parser=query)
+
+    report = commands.add_parser("report", help="write a self-contained HTML report with charts")
+    report.add_argument("--output", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html")
+    report.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    report.set_defaults(command=report_command, parser=report)
+
+    status = commands.add_parser("status", help="show the last runs and the size of each table")
+    status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    status.add_argument(
+        "--runs", type=positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
+    )
+    status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
+    status.set_defaults(command=status_command, parser=status)
+    return parser
+
+
+def positive_integer(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options that configure a run, shared by `run` and `serve`."""
+    parser.add_argument(
+        "--source",
+        action="append",
+        metavar="DIR|URL",
+        help="folder or URL (s3://bucket/prefix) to read, repeatable (env MATTERHOUSE_SOURCE; default: the bundled sample/)",
+    )
+    parser.add_argument("--warehouse", metavar="DIR", help="output folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    parser.add_argument(
+        "--extensions",
+        metavar="LIST",
+        help="comma-separated file extensions to read (env MATTERHOUSE_EXTENSIONS; default: md,markdown,txt)",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        metavar="SIZE",
+        help="reject larger files unread, e.g. 5MB, 512KB (env MATTERHOUSE_MAX_FILE_SIZE; default: 5MB)",
+    )
+    parser.add_argument(
+        "--checks",
+        metavar="DIR",
+        help="folder of extra data checks: SQL files that must return no rows (env MATTERHOUSE_CHECKS)",
+    )
+    parser.add_argument("--full-refresh", action="store_true", help="read every file again and rebuild everything")
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait, with backoff, for another process to release the DuckDB file (default: 30)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"files per parse batch (default: {settings.DEFAULT_BATCH_SIZE})",
+    )
+    parser.add_argument(
+        "--storage-option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="option for the object store's file system, repeatable, e.g. endpoint_url=http://127.0.0.1:9000 "
+        "(env MATTERHOUSE_STORAGE_OPTIONS as JSON; credentials come from the AWS environment or profile)",
+    )
+    parser.add_argument(
+        "--dask-address",
+        metavar="ADDRESS",
+        help="parse on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (env MATTERHOUSE_DASK_ADDRESS; "
+        "default: this machine's cores)",
+    )
+    parser.add_argument(
+        "--staging",
+        metavar="DIR|URL",
+        help="where parse workers write their staged Parquet; every worker must reach it "
+        "(env MATTERHOUSE_STAGING; default: inside the warehouse folder)",
+    )
+    parser.add_argument(
+        "--publish",
+        metavar="DIR|URL",
+        help="also publish each run's tables there, all at once (env MATTERHOUSE_PUBLISH); read them with matterhouse.read_table",
+    )
+    parser.add_argument(
+        "--keep-runs",
+        type=positive_integer,
+        metavar="N",
+        help=f"runs whose tables stay readable, for query --as-of and at --publish (env MATTERHOUSE_KEEP_RUNS; "
+        f"default: {settings.DEFAULT_KEEP_RUNS})",
+    )
+
+
+def run_options(args: argparse.Namespace) -> settings.RunOptions:
+    """The run options from the flags (flags > environment > defaults)."""
+    return settings.resolve(
+        args.source,
+        args.warehouse,
+        args.extensions,
+        args.max_file_size,
+        args.checks,
+        batch_size=args.batch_size,
+        full_refresh=args.full_refresh,
+        lock_timeout=args.lock_timeout,
+        storage_options=args.storage_option,
+        dask_address=args.dask_address,
+        staging=args.staging,
+        publish=args.publish,
+        keep_runs=args.keep_runs,
+    )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """A Prefect flow run when a Prefect API is configured or --prefect asks for one;
+    otherwise the library's steps, right here, with no Prefect at all."""
+    # Prefect reads its logging settings when imported: quiet its console unless asked.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
+    options = run_options(args)
+    from matterhouse.api import run
+
+    try:
+        result = run(
+            [str(source) for source in options.sources],
+            options.warehouse,
+            extensions=options.extensions,
+            max_file_size=options.max_file_size,
+            checks_dir=options.checks_dir,
+            full_refresh=options.full_refresh,
+            batch_size=options.batch_size,
+            lock_timeout=options.lock_timeout,
+            storage_options=options.storage_options,
+            dask_address=options.dask_address,
+            staging=options.staging,
+            publish=options.publish,
+            keep_runs=options.keep_runs,
+            prefect=args.prefect or settings.prefect_api_configured(),
+        )
+    except MatterhouseError:
+        raise
+    except Exception as error:
+        if interrupts.received():  # what the interrupt broke: a DuckDB statement, a worker
+            return interrupts.report(interrupts.received())
+        if args.verbose:
+            traceback.print_exc()
+        from matterhouse.plumbing.faults import explain
+
+        print(f"matterhouse: run failed: {explain(error, options.warehouse)}", file=sys.stderr)
+        return 1
+    print(json.dumps(result.record, default=str, indent=2) if args.json else result)
+    return 0
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    options = run_options(args)
+    require_prefect_server()
+    from matterhouse.flows.pipeline import flow_parameters, matterhouse_run  # first: it quiets Prefect's telemetry
+
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval or DEFAULT_INTERVAL}
+    from prefect.deployments.runner import EntrypointType
+
+    matterhouse_run.serve(
+        name=args.name,
+        parameters=flow_parameters(options),
+        description="Load front-matter news files into the matterhouse warehouse.",
+        entrypoint_type=EntrypointType.MODULE_PATH,  # the installed package, from any folder
+        **schedule,
+    )
+    return 0
+
+
+def require_prefect_server() -> None:
+    """serve schedules runs on a Prefect server; without one it would idle for ever."""
+    url = settings.prefect_api_url()
+    start = (
+        "start one with `PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 prefect server start`, "
+        "then `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    )
+    if url is None:
+        raise settings.ConfigurationError(f"serve needs a Prefect server to schedule runs on: {start}, and serve again")
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=5):
+            pass
+    except (OSError, ValueError):
+        raise settings.ConfigurationError(
+            f"no Prefect server answers at PREFECT_API_URL={url}: {start}, or correct it, and serve again"
+        ) from None
+
+
+def query_command(args: argparse.Namespace) -> int:
+    from matterhouse.read.query import list_tables, run_query
+
+    warehouse = settings.resolve_warehouse(args.warehouse)
+    if args.tables:
+        if args.as_of:
+            raise MatterhouseError("--tables lists the warehouse as it is now; leave out --as-of")
+        print(list_tables(warehouse))
+        return 0
+    statement = args.file.read_text(encoding="utf-8") if args.file else args.sql
+    if not statement.strip():
+        raise MatterhouseError('the SQL is empty: give a query, e.g. matterhouse query "select count(*) from articles"')
+    width = shutil.get_terminal_size().columns if args.output is None and sys.stdout.isatty() else None
+    text = run_query(warehouse, statement, args.format, args.output, width, as_of=args.as_of)
+    if text is not None:
+        print(text)
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from matterhouse.read.report import render_report
+
+    args.output.write_text(render_report(settings.resolve_warehouse(args.warehouse)), encoding="utf-8")
+    print(f"matterhouse: report written to {args.output}")
+    return 0
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from matterhouse.read.status import read_status
+
+    warehouse = settings.resolve_warehouse(args.warehouse)
+    runs, tables = read_status(warehouse, args.runs)
+    if args.json:
+        print(json.dumps({"runs": runs, "tables": tables}, default=str, indent=2))
+    else:
+        print(format_status(runs, tables))
+    return 0
+
+
+def format_status(runs: list[dict], tables: dict[str, int]) -> str:
+    """Recent runs, newest first, then the row count of each table."""
+    header = ("started (UTC)", "seconds", "status", "seen", "new", "changed", "deleted", "rejected", "warnings", "articles")
+    rows = [
+        (
+            f"{run['started_at']:%Y-%m-%d %H:%M:%S}",
+            f"{run['seconds']:.1f}",
+            run["status"],
+            *(
+                f"{run[key]:,}"
+                for key in (
+                    "files_seen",
+                    "files_new",
+                    "files_changed",
+                    "files_deleted",
+                    "files_rejected",
+                    "data_warnings",
+                    "articles",
+                )
+            ),
+        )
+        for run in runs
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if index else cell.ljust(width) for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in (header, *rows)
+    ]
+    name_width = max(map(len, tables))
+    count_width = max(len(f"{count:,}") for count in tables.values())
+    lines += ["", f"{'table'.ljust(name_width)}  {'rows'.rjust(count_width)}"]
+    lines += [f"{name.ljust(name_width)}  {count:>{count_width},}" for name, count in tables.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(entry_point())
