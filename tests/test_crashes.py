@@ -83,7 +83,7 @@ def change(source):
     write_article(source, "new.md", "https://k.example.org/new", "added")
 
 
-@pytest.mark.parametrize("stage", (*STAGES_BEFORE_COMMIT, "publish"))
+@pytest.mark.parametrize("stage", (*STAGES_BEFORE_COMMIT, "committed"))
 def test_a_run_killed_at_any_stage_leaves_a_working_warehouse(stage, run_pipeline, api_url, tmp_path):
     source = changed_folder(tmp_path)
     _, warehouse = run_pipeline(source)

@@ -25,7 +25,7 @@ def test_the_flow_and_a_direct_run_give_identical_tables(prefect_harness, tmp_pa
     # The flow run's id is the run's id, and each library step ran as a task of that flow run.
     run_id = through_prefect.run_id
     assert query(tmp_path / "prefect", "select run_id from etl_runs") == [(run_id,)]
-    assert sorted(task_run_names(run_id)) == ["load", "parse", "plan", "publish"]
+    assert sorted(task_run_names(run_id)) == ["export", "load", "parse", "scan"]
 
 
 def task_run_names(flow_run_id: str) -> list[str]:

@@ -166,8 +166,6 @@ def test_value_rules_only_ever_raise_value_error(value):
 
 
 def test_no_module_uses_an_unsafe_yaml_loader():
-    sources = [
-        path.read_text() for path in (PROJECT_ROOT / "src" / "matterhouse").rglob("*.py")
-    ]
+    sources = [path.read_text() for path in (PROJECT_ROOT / "src" / "matterhouse").rglob("*.py")]
     assert not any("yaml.load(" in text and "FrontMatterLoader" not in text for text in sources)
     assert not any(name in text for text in sources for name in ("yaml.Loader", "UnsafeLoader", "FullLoader", "unsafe_load"))

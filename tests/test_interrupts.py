@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 FILES = 10_000
 STATES = (
     "matterhouse: interrupted; the warehouse is unchanged",
-    "matterhouse: interrupted; the load was committed to DuckDB, but not yet published as Parquet; the next run publishes it",
-    "matterhouse: interrupted; the run had completed and was published",
+    "matterhouse: interrupted; the load was committed to DuckDB, but not yet exported as Parquet; the next run exports it",
+    "matterhouse: interrupted; the run had completed and was exported",
 )
 # Moments of a run, as fractions of an uninterrupted run's duration: the scan, the parse
 # with every worker busy, the load, the export, the publish. A flow run starts up the

@@ -146,7 +146,7 @@ def test_a_served_deployment_runs_on_a_real_server(prefect_server, tmp_path):
 
         artifacts = api(url, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run["id"]]}}})
         assert [artifact["key"] for artifact in artifacts] == ["matterhouse-run"]
-        assert "| articles | 4 rows |" in artifacts[0]["data"]
+        assert "  tables     articles 4, " in artifacts[0]["data"]
 
         logs = wait_for(  # the run's logs reach the API in batches, a moment after it ends
             lambda: api(url, "/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run["id"]]}}}), 30, "the logs"

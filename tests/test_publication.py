@@ -13,7 +13,7 @@ import pytest
 import matterhouse
 from matterhouse.plumbing.settings import ConfigurationError, resolve
 from matterhouse.plumbing.storage import StorageError, parse_storage_options
-from matterhouse.steps import staging_area
+from matterhouse.steps import publish, staging_area
 from matterhouse.store import publication
 from matterhouse.store.tables import PUBLISHED_TABLES
 
@@ -79,9 +79,9 @@ def test_keep_runs_drops_older_manifests_and_the_files_only_they_listed(tmp_path
 
 def test_a_manifest_is_created_once_only(tmp_path):
     fs, root = publication.open_location(str(tmp_path))
-    publication._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
-    with pytest.raises(publication.PublishConflict, match="created by another writer"):
-        publication._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
+    publish._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
+    with pytest.raises(publish.PublishConflict, match="created by another writer"):
+        publish._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
 
 
 def test_a_publish_cut_short_before_its_pointer_leaves_readers_on_the_previous_run(tmp_path, monkeypatch):
@@ -93,7 +93,7 @@ def test_a_publish_cut_short_before_its_pointer_leaves_readers_on_the_previous_r
     def pointer_fails(fs, path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(publication, "_replace", pointer_fails)
+    monkeypatch.setattr(publish, "_replace", pointer_fails)
     with pytest.raises(StorageError, match=r"^the run is committed, but cannot publish to .*the next run publishes there again$"):
         matterhouse.run([source], tmp_path / "warehouse", publish=published)
     assert publication.manifest(str(published))["run_id"] == first.run_id

@@ -9,12 +9,9 @@ from pathlib import Path
 
 import duckdb
 
-from matterhouse.plumbing import settings, words
+from matterhouse.plumbing import settings
 from matterhouse.read.status import open_read_only
-
-VIEWS_FILE = "views.duckdb"  # matterhouse.store.views_file writes it; named here to keep imports light
-SUMMARY_TABLES = ("articles", "providers", "images", "article_relations", "article_topics")
-STAGES = ("scan", "parse", "load", "export")
+from matterhouse.summary import SUMMARY_TABLES, summary_text
 
 
 @dataclass(frozen=True)
@@ -43,50 +40,7 @@ class RunResult:
 
     def __str__(self) -> str:
         """The end-of-run summary people read."""
-        record = self.record
-        tables = ", ".join(f"{table} {count:,}" for table, count in self.rows.items())
-        stages = ", ".join(f"{stage} {words.seconds(record[f'{stage}_seconds'])}" for stage in STAGES)
-        lines = [
-            f"matterhouse: run {record['status']} in {words.seconds(self.seconds)} ({stages})",
-            f"  files      {record['files_seen']:,} seen: {record['files_new']:,} new, {record['files_changed']:,} changed, "
-            f"{record['files_unchanged']:,} unchanged, {record['files_deleted']:,} deleted",
-            f"  articles   from {words.count(record['files_loaded'], 'file')} loaded, {record['files_superseded']:,} "
-            f"superseded, {record['files_rejected']:,} rejected; {words.count(record['data_warnings'], 'data warning')}",
-            *self._nothing_loaded(),
-            f"  tables     {tables}",
-            f"  changes    {format_changes(record['table_changes'])}",
-            f"  checks     {record['checks_passed']} passed, {record['checks_failed']} failed",
-            f"  warehouse  {self.warehouse / 'matterhouse.duckdb'} and {self.warehouse / 'parquet'}/; "
-            f"readers open {self.warehouse / VIEWS_FILE}",
-        ]
-        if self.published_to:
-            lines.append(f"  published  {self.published_to} (read it with matterhouse.read_table)")
-        if record["files_rejected"] or record["data_warnings"]:
-            lines.append("  details    select path, reason from rejected_files; select * from data_warnings")
-        return "\n".join(lines)
-
-    def _nothing_loaded(self) -> list[str]:
-        """A plain line when the run left no file loaded, with the commonest reason."""
-        record = self.record
-        if record["files_loaded"]:
-            return []
-        if not record["files_seen"]:
-            return ["  nothing    loaded: no file in the sources has one of the extensions read (see --extensions)"]
-        commonest = record["commonest_rejection"]
-        return [
-            f"  nothing    loaded: every file was rejected, most often ({words.count(commonest['files'], 'file')}) "
-            f"because {commonest['reason']}"
-        ]
-
-
-def format_changes(table_changes: list[dict]) -> str:
-    """Rows inserted (+), updated (~) and deleted (-) per table, for tables that changed."""
-    parts = [
-        f"{row['table_name']} +{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}"
-        for row in table_changes
-        if row["rows_inserted"] or row["rows_updated"] or row["rows_deleted"]
-    ]
-    return ", ".join(parts) or "none: nothing changed"
+        return summary_text(self.record, self.warehouse, self.seconds, self.published_to)
 
 
 def run(

@@ -6,6 +6,7 @@ same tables. The tasks that touch the outside world retry on transient I/O error
 """
 
 import functools
+from contextlib import contextmanager
 import re
 import subprocess
 import uuid
@@ -16,19 +17,21 @@ from matterhouse.transforms.errors import MatterhouseError
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.settings import get_current_settings, temporary_settings
 from prefect.utilities.annotations import quote
 
 from matterhouse.plumbing import interrupts
 from matterhouse.plumbing import settings
-from matterhouse.api import SUMMARY_TABLES
-from matterhouse.steps.cluster import CONNECT_TIMEOUT, check_reach, cluster_errors, task_groups
+from matterhouse.steps.cluster import CONNECT_TIMEOUT, DaskSubmitter
 from matterhouse.steps.load import RunLoad
 from matterhouse.steps.parse_worker import parse_group
 from matterhouse.steps.plan import Plan
 from matterhouse.plumbing.settings import RunOptions
-from matterhouse.steps.run import Steps, execute_run, load_warehouse, parse_files, plan_run, publish_elsewhere, publish_parquet
+from matterhouse.summary import summary_text
+from matterhouse.steps.publish import publish_step
+from matterhouse.steps.run import Steps, execute_run, export_step, load_step, parse_files, scan_step
 
 ARTIFACT_KEY = "matterhouse-run"
 SECRET_OPTION = re.compile(r"^(key|secret|token|password)$|secret|token|password|credential", re.IGNORECASE)
@@ -49,15 +52,15 @@ def retry_on_transient_io_errors(task, task_run, state) -> bool:
     return False
 
 
-plan_task = task(plan_run, name="plan", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+scan_task = task(scan_step, name="scan", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 parse_task = task(parse_files, name="parse", cache_policy=NO_CACHE)
 # On a Dask cluster: one task per group of batches, each seconds of work (Prefect adds
 # about 0.3 s per task). Dask reruns a task whose worker died; it rewrites the same files.
 parse_group_task = task(parse_group, name="parse-group", cache_policy=NO_CACHE)
-load_task = task(load_warehouse, name="load", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
-publish_task = task(publish_parquet, name="publish", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+load_task = task(load_step, name="load", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
+export_task = task(export_step, name="export", retry_condition_fn=retry_on_transient_io_errors, **IO_RETRIES)
 # No retries of its own: s3fs retries transient errors, and a final one leaves the next run to publish.
-publish_elsewhere_task = task(publish_elsewhere, name="publish-elsewhere", cache_policy=NO_CACHE)
+publish_task = task(publish_step, name="publish", cache_policy=NO_CACHE)
 
 
 class PrefectSteps(Steps):
@@ -66,55 +69,59 @@ class PrefectSteps(Steps):
     quote(): Prefect would otherwise walk every item of a task's arguments looking for
     futures; a plan can list many deleted files (the walk took 12 s per 100,000)."""
 
-    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
-        return plan_task(options, to_read_file)
+    def scan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
+        return scan_task(options, to_read_file)
 
-    def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-        if options.dask_address and plan.to_read_count:
-            return parse_on_dask_with_prefect(plan, staging, options)
+    def parse_here(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
         return parse_task(quote(plan), staging, options.batch_size, options.max_file_size, options.storage_options)
+
+    def dask_submitter(self, options: RunOptions) -> DaskSubmitter:
+        return PrefectDaskSubmitter(options)
 
     def load(self, options: RunOptions, load: RunLoad) -> dict:
         return load_task(options, quote(load))
 
+    def export(self, options: RunOptions, snapshot: Path) -> None:
+        export_task(options, snapshot)
+
     def publish(self, options: RunOptions, snapshot: Path) -> None:
         publish_task(options, snapshot)
-
-    def publish_elsewhere(self, options: RunOptions, snapshot: Path) -> None:
-        publish_elsewhere_task(options, snapshot)
 
     def log(self, message: str) -> None:
         get_run_logger().info(message)
 
 
-def parse_on_dask_with_prefect(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-    """The parse step as parse-group task runs on the Dask cluster at options.dask_address,
-    through prefect-dask's DaskTaskRunner (the flow's other steps stay on this machine)."""
-    with cluster_errors(options.dask_address):
+class PrefectDaskSubmitter(DaskSubmitter):
+    """The parse step's groups as parse-group task runs on the Dask cluster, through
+    prefect-dask's DaskTaskRunner (the flow's other steps stay on this machine)."""
+
+    @contextmanager
+    def session(self):
         from prefect_dask import DaskTaskRunner
 
-        with DaskTaskRunner(address=options.dask_address, client_kwargs={"timeout": CONNECT_TIMEOUT}) as runner:
-            check_reach(runner.client, staging, options)
-            futures = [
-                runner.submit(
-                    parse_group_task,
-                    parameters={
-                        "rows": rows,
-                        "staging_dir": staging,
-                        "first_batch_number": first_batch,
-                        "batch_size": options.batch_size,
-                        "max_file_size": options.max_file_size,
-                        "storage_options": options.storage_options,
-                    },
-                )
-                for rows, first_batch in task_groups(plan, options.batch_size, sum(runner.client.nthreads().values()))
-            ]
-            try:
-                return [row for future in futures for row in future.result()]
-            except BaseException:
-                for future in futures:
-                    future.wrapped_future.cancel()
-                raise
+        with DaskTaskRunner(address=self.options.dask_address, client_kwargs={"timeout": CONNECT_TIMEOUT}) as runner:
+            self.runner = runner
+            yield runner.client
+
+    def submit(self, client, rows, staging: str, first_batch: int):
+        options = self.options
+        parameters = {
+            "rows": rows,
+            "staging_dir": staging,
+            "first_batch_number": first_batch,
+            "batch_size": options.batch_size,
+            "max_file_size": options.max_file_size,
+            "storage_options": options.storage_options,
+        }
+        return self.runner.submit(parse_group_task, parameters=parameters)
+
+    def completed(self, client, futures):
+        for future in as_completed(list(futures)):
+            yield future, future.result()
+
+    def cancel(self, client, futures) -> None:
+        for future in futures:
+            future.wrapped_future.cancel()
 
 
 @flow(name="matterhouse-run", log_prints=False)
@@ -145,7 +152,7 @@ def matterhouse_run(
     # parameters are the whole configuration, so the environment does not count.
     options = settings.resolve(**flow_run.parameters, environ={})
     record = execute_run(options, str(flow_run.get_id() or uuid.uuid4()), PrefectSteps())
-    _report(record)
+    _report(record, options.warehouse, options.publish)
     return record
 
 
@@ -207,39 +214,14 @@ def _start_temporary_server():
     return server
 
 
-def _report(record: dict) -> None:
-    """A few log lines and a markdown artifact with the run's counts, for Prefect's UI."""
-    logger = get_run_logger()
-    rows = ", ".join(f"{record[table]:,} {table}" for table in SUMMARY_TABLES)
-    logger.info("loaded %s; checks %d passed", rows, record["checks_passed"])
-    if record["files_rejected"] or record["data_warnings"]:
-        logger.warning(
-            "%d files rejected and %d data warnings: see the rejected_files view and the data_warnings table",
-            record["files_rejected"],
-            record["data_warnings"],
-        )
-    rows = [
-        ("files seen / read", f"{record['files_seen']:,} / {record['files_read']:,}"),
-        ("files new / changed / deleted", f"{record['files_new']:,} / {record['files_changed']:,} / {record['files_deleted']:,}"),
-        (
-            "files loaded / superseded / rejected",
-            f"{record['files_loaded']:,} / {record['files_superseded']:,} / {record['files_rejected']:,}",
-        ),
-        ("data warnings", f"{record['data_warnings']:,}"),
-        *((table, f"{record[table]:,} rows") for table in SUMMARY_TABLES),
-        *(
-            (f"{row['table_name']} changes", f"+{row['rows_inserted']:,} ~{row['rows_updated']:,} -{row['rows_deleted']:,}")
-            for row in record["table_changes"]
-        ),
-        ("checks passed / failed", f"{record['checks_passed']} / {record['checks_failed']}"),
-        (
-            "seconds: scan / parse / load / export",
-            " / ".join(f"{record[f'{stage}_seconds']:.1f}" for stage in ("scan", "parse", "load", "export")),
-        ),
-    ]
-    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+def _report(record: dict, warehouse: str, publish: str | None) -> None:
+    """The run's summary, as the CLI prints it, in the flow run's log and as a markdown
+    artifact for Prefect's UI."""
+    seconds = (record["finished_at"] - record["started_at"]).total_seconds()
+    text = summary_text(record, Path(warehouse), seconds, publish)
+    get_run_logger().info(text)
     create_markdown_artifact(
-        markdown=f"## matterhouse run {record['status']}\n\n| measure | value |\n|---|---|\n{table}\n",
+        markdown=f"## matterhouse run {record['status']}\n\n```\n{text}\n```\n",
         key=ARTIFACT_KEY,
         description="Files, rows, checks and timings of a matterhouse run",
     )

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from matterhouse.plumbing.interrupts import progress
+from matterhouse.plumbing.interrupts import run_state
 
 DISK_FULL = "No space left on device"
 
 
 def explain(error: BaseException, warehouse: Path) -> str:
     """The message for a run that raised `error`; `--verbose` adds the traceback."""
-    state = progress.state()
+    state = run_state.state()
     if _is_disk_full(error):
         return (
             f"the disk holding {warehouse} is full; {state}. Free some space there (the run needs room for "

@@ -1,8 +1,8 @@
 """Stopping a run on SIGINT or SIGTERM: quickly, leaving no process behind, and saying
 truthfully what state the warehouse is in.
 
-A run's progress is tracked here (`progress`): nothing committed yet, committed (the
-DuckDB transaction is in, the Parquet snapshot not yet published), or published. The
+A run's state is tracked here (`run_state`): nothing committed yet, committed (the
+DuckDB transaction is in, the Parquet snapshot not yet exported), or exported. The
 commit and the record of it are one critical section (`critical`): a signal that arrives
 during it takes effect after it, so the state said is never a guess.
 
@@ -37,27 +37,27 @@ class Interrupted(KeyboardInterrupt):
         self.exit_status = EXIT_STATUS[signum]
 
 
-class RunProgress:
+class RunState:
     """How far the current run has got, for the message an interrupt prints."""
 
     def __init__(self):
         self.warehouse: Path | None = None
         self.committed = False
-        self.published = False
+        self.exported = False
 
     def begin(self, warehouse: Path) -> None:
-        self.warehouse, self.committed, self.published = warehouse, False, False
+        self.warehouse, self.committed, self.exported = warehouse, False, False
 
     def state(self) -> str:
         """One line on the warehouse after an interrupt."""
         if self.warehouse is None or not self.committed:
             return "the warehouse is unchanged"
-        if not self.published:
-            return "the load was committed to DuckDB, but not yet published as Parquet; the next run publishes it"
-        return "the run had completed and was published"
+        if not self.exported:
+            return "the load was committed to DuckDB, but not yet exported as Parquet; the next run exports it"
+        return "the run had completed and was exported"
 
 
-progress = RunProgress()
+run_state = RunState()
 _connections: "weakref.WeakSet" = weakref.WeakSet()
 _before_forced_exit: list = []
 _critical = threading.Lock()
@@ -99,7 +99,7 @@ def report(signum: int) -> int:
     """Say the state once (the watchdog says nothing more), and return the exit status."""
     if not _reported:
         _reported.append(signum)
-        sys.stderr.write(f"matterhouse: interrupted; {progress.state()}\n")
+        sys.stderr.write(f"matterhouse: interrupted; {run_state.state()}\n")
         sys.stderr.flush()
     return EXIT_STATUS[signum]
 

@@ -1,7 +1,7 @@
 """`matterhouse query --as-of`: the published tables as they were after an earlier run.
 
 Every run leaves its Parquet snapshot in `<warehouse>/.snapshots/<run_id>/`, and the
-newest `--keep-runs` of them stay (snapshots.publish). A query as of a run reads that
+newest `--keep-runs` of them stay (snapshots.make_current). A query as of a run reads that
 snapshot through an in-memory DuckDB with the same views a reader's file has, so it never
 opens the warehouse's database file and never waits for a run.
 

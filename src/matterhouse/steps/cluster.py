@@ -112,42 +112,70 @@ def check_reach(client, staging: str, options: RunOptions) -> None:
                 marker.unlink(missing_ok=True)
 
 
-def parse_on_dask(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+class DaskSubmitter:
+    """How parse_on_dask hands a group of batches to the cluster: here as a plain Dask
+    task; the Prefect flow passes one that submits a Prefect task run through
+    prefect-dask instead (matterhouse.flows.pipeline)."""
+
+    def __init__(self, options: RunOptions):
+        self.options = options
+        self.run_key = uuid.uuid4().hex
+
+    @contextmanager
+    def session(self):
+        """The distributed.Client to submit through, open for the parse."""
+        client = connect(self.options.dask_address)
+        try:
+            yield client
+        finally:
+            client.close()
+
+    def submit(self, client, rows: pa.Table, staging: str, first_batch: int):
+        from matterhouse.steps import parse_worker
+
+        options = self.options
+        return client.submit(
+            parse_worker.parse_group,
+            rows,
+            staging,
+            first_batch,
+            options.batch_size,
+            options.max_file_size,
+            options.storage_options,
+            pure=False,
+            key=f"matterhouse-parse-{self.run_key}-{first_batch:06d}",
+        )
+
+    def completed(self, client, futures) -> Iterator:
+        """The futures as they finish, with their results."""
+        from distributed import as_completed
+
+        for future in as_completed(futures, loop=client.loop):
+            yield future, future.result()
+
+    def cancel(self, client, futures) -> None:
+        client.cancel(list(futures), force=True)
+
+
+def parse_on_dask(plan: Plan, staging: str, options: RunOptions, submitter: DaskSubmitter | None = None) -> list[dict]:
     """Parse the plan's files on the Dask cluster at options.dask_address; return the
     files found only touched. On an error or interrupt the tasks not yet started are
     cancelled (running ones finish their batches; the next run removes what they wrote)."""
     from matterhouse.plumbing.progress_bar import file_progress
-    from matterhouse.steps import parse_worker
 
-    with cluster_errors(options.dask_address):
-        client = connect(options.dask_address)
+    submitter = submitter or DaskSubmitter(options)
+    with cluster_errors(options.dask_address), submitter.session() as client:
         futures = {}
         try:
             check_reach(client, staging, options)
-            run_key = uuid.uuid4().hex
             for rows, first_batch in task_groups(plan, options.batch_size, sum(client.nthreads().values())):
-                future = client.submit(
-                    parse_worker.parse_group,
-                    rows,
-                    staging,
-                    first_batch,
-                    options.batch_size,
-                    options.max_file_size,
-                    options.storage_options,
-                    pure=False,
-                    key=f"matterhouse-parse-{run_key}-{first_batch:06d}",
-                )
-                futures[future] = rows.num_rows
-            from distributed import as_completed
-
+                futures[submitter.submit(client, rows, staging, first_batch)] = rows.num_rows
             touched = []
             with file_progress(plan.to_read_count) as advance:
-                for future in as_completed(futures, loop=client.loop):
-                    touched += future.result()
+                for future, result in submitter.completed(client, futures):
+                    touched += result
                     advance(futures[future])
             return touched
         except BaseException:
-            client.cancel(list(futures), force=True)
+            submitter.cancel(client, futures)
             raise
-        finally:
-            client.close()

@@ -92,7 +92,7 @@ def load_run(connection, load: RunLoad) -> dict:
         )
         with interrupts.critical():  # the commit and the record of it, as one
             connection.execute("commit")
-            interrupts.progress.committed = True
+            interrupts.run_state.committed = True
         return record
     except BaseException:
         with contextlib.suppress(duckdb.TransactionException):  # already rolled back

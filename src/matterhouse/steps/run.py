@@ -1,5 +1,7 @@
-"""A matterhouse run, step by step: scan and plan, parse what changed in batches, load
-DuckDB in one transaction, then publish the Parquet snapshot.
+"""A matterhouse run, stage by stage: scan (find the files, bring the schema up to date,
+plan), parse what changed in batches, load DuckDB in one transaction (which writes the
+run's Parquet snapshot before it commits), export (make the snapshot current in the
+warehouse folder), and publish it to the --publish location, if one is given.
 
 `execute_run` holds the run's logic once. It calls each step through a `Steps` object:
 this module's calls them directly (`matterhouse.run`, the CLI without Prefect), and the
@@ -19,12 +21,13 @@ from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import StorageError
 from matterhouse.steps import staging_area
-from matterhouse.steps.cluster import parse_on_dask
+from matterhouse.steps.cluster import DaskSubmitter, parse_on_dask
 from matterhouse.steps.load import ChecksFailed, RunLoad, load_run, read_checks, validate_checks
 from matterhouse.steps.parse import parse_files
 from matterhouse.steps.plan import Plan, plan_files
+from matterhouse.steps.publish import publish_step
 from matterhouse.steps.scan import FOUND_SCHEMA, find_files, find_objects
-from matterhouse.store import publication, snapshots
+from matterhouse.store import snapshots
 from matterhouse.store import warehouse as wh
 from matterhouse.store.runlock import RunLock
 from matterhouse.store.schema import ensure_schema
@@ -34,7 +37,7 @@ from matterhouse.store.views_file import write_views_file
 WORK_DIR_PREFIX = ".run-"
 
 
-def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
+def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
     """Scan the sources, bring the warehouse's schema up to date, and compare the two:
     which files to read (written to `to_read_file`), which are gone, the warehouse's last
     committed run, and whether its tables must be rebuilt for a new schema or new rules."""
@@ -61,7 +64,7 @@ def plan_run(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None,
     return plan, (last_runs[0][0] if last_runs else None), rebuild
 
 
-def load_warehouse(options: RunOptions, load: RunLoad) -> dict:
+def load_step(options: RunOptions, load: RunLoad) -> dict:
     """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
     try:
@@ -70,50 +73,43 @@ def load_warehouse(options: RunOptions, load: RunLoad) -> dict:
         connection.close()
 
 
-def publish_parquet(options: RunOptions, snapshot: Path) -> None:
-    """Complete the run's Parquet snapshot with links to unchanged tables and publish it in
-    the warehouse folder; renew the readers' views file if its views changed."""
+def export_step(options: RunOptions, snapshot: Path) -> None:
+    """Complete the run's Parquet snapshot with links to unchanged tables and make it the
+    warehouse folder's current one; renew the readers' views file if its views changed."""
     warehouse = options.warehouse
     snapshots.link_unchanged_tables(warehouse, snapshot, PUBLISHED_TABLES)
-    snapshots.publish(warehouse, snapshot, options.keep_runs)
+    snapshots.make_current(warehouse, snapshot, options.keep_runs)
     write_views_file(warehouse)
 
 
-def publish_elsewhere(options: RunOptions, snapshot: Path) -> None:
-    """Publish the run's snapshot to the --publish location. The run is committed and
-    published in its folder by now: a failure here says so, and the next run publishes
-    its whole snapshot there again."""
-    try:
-        publication.publish(snapshot, snapshot.name, options.publish, options.keep_runs, options.storage_options)
-    except StorageError as error:
-        raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
-
-
-def parse_step(plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-    """Parse on the Dask cluster when one is given (and there is something to read), else
-    on this machine's cores."""
-    if options.dask_address and plan.to_read_count:
-        return parse_on_dask(plan, staging, options)
-    return parse_files(plan, staging, options.batch_size, options.max_file_size, options.storage_options)
-
-
 class Steps:
-    """How execute_run calls each step: here, directly in this process."""
+    """How execute_run calls each stage: here, directly in this process. The Prefect flow
+    overrides each to run it as a task."""
 
-    def plan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
-        return plan_run(options, to_read_file)
+    def scan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
+        return scan_step(options, to_read_file)
 
     def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-        return parse_step(plan, staging, options)
+        """On the Dask cluster when one is given (and there is something to read), else
+        on this machine's cores."""
+        if options.dask_address and plan.to_read_count:
+            return parse_on_dask(plan, staging, options, self.dask_submitter(options))
+        return self.parse_here(plan, staging, options)
+
+    def parse_here(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+        return parse_files(plan, staging, options.batch_size, options.max_file_size, options.storage_options)
+
+    def dask_submitter(self, options: RunOptions) -> DaskSubmitter:
+        return DaskSubmitter(options)
 
     def load(self, options: RunOptions, load: RunLoad) -> dict:
-        return load_warehouse(options, load)
+        return load_step(options, load)
+
+    def export(self, options: RunOptions, snapshot: Path) -> None:
+        export_step(options, snapshot)
 
     def publish(self, options: RunOptions, snapshot: Path) -> None:
-        publish_parquet(options, snapshot)
-
-    def publish_elsewhere(self, options: RunOptions, snapshot: Path) -> None:
-        publish_elsewhere(options, snapshot)
+        publish_step(options, snapshot)
 
     def log(self, message: str) -> None:
         """A line for whoever watches the run (Prefect's log); a direct run keeps quiet."""
@@ -127,7 +123,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
     Raises ChecksFailed (after recording the failed run) when a data check fails."""
     started_at = datetime.now(timezone.utc)
     home = options.warehouse
-    interrupts.progress.begin(home)
+    interrupts.run_state.begin(home)
     with RunLock(home):
         _remove_leftovers(home)
         if options.staging is not None:
@@ -135,11 +131,11 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
         work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
         snapshot = snapshots.snapshot_dir(home, run_id)
         staging = staging_area.staging_location(options.staging, run_id, work_dir)
-        published = False
+        exported = False
         try:
             clock = time.perf_counter()
             work_dir.mkdir()
-            plan, last_run_id, rebuild = steps.plan(options, work_dir / "to-read.parquet")
+            plan, last_run_id, rebuild = steps.scan(options, work_dir / "to-read.parquet")
             scan_seconds = time.perf_counter() - clock
             steps.log(
                 f"{plan.seen} files in {len(options.sources)} sources: {plan.to_read_count} to read, "
@@ -183,23 +179,23 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             try:
                 record = steps.load(options, load)
             except ChecksFailed:
-                steps.publish(options, snapshot)  # the failed run's record, old data
-                published = True
+                steps.export(options, snapshot)  # the failed run's record, old data
+                exported = True
                 if options.publish is not None:
                     # The failed check is what must be said; the next run publishes again.
                     with contextlib.suppress(StorageError):
-                        steps.publish_elsewhere(options, snapshot)
+                        steps.publish(options, snapshot)
                 raise
-            checkpoint("publish")
-            steps.publish(options, snapshot)
-            published = interrupts.progress.published = True
+            checkpoint("committed")
+            steps.export(options, snapshot)
+            exported = interrupts.run_state.exported = True
             if options.publish is not None:
-                steps.publish_elsewhere(options, snapshot)
+                steps.publish(options, snapshot)
             return record
         finally:
             staging_area.remove(staging, options.storage_options)
             shutil.rmtree(work_dir, ignore_errors=True)
-            if not published:
+            if not exported:
                 shutil.rmtree(snapshot, ignore_errors=True)
 
 

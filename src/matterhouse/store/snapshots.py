@@ -1,8 +1,9 @@
-"""Publishing the Parquet datasets so that readers see one run's tables or the next's.
+"""The warehouse folder's Parquet snapshots, one per run, and which is current, so that
+readers see one run's tables or the next's.
 
 Each run writes its datasets into `<warehouse>/.snapshots/<run_id>/<table>/`, and
-`<warehouse>/parquet` is a symbolic link to the current snapshot. Publishing replaces
-that link in one atomic rename, so every reader sees a whole snapshot: all tables of
+`<warehouse>/parquet` is a symbolic link to the current snapshot. Exporting a run replaces
+that link in one atomic rename (make_current), so every reader sees a whole snapshot: all tables of
 the previous run or all tables of the new one. Tables a run did not change are hard
 links to the previous snapshot's files, which costs no copying. The snapshots of the
 newest `keep_runs` runs stay (for `matterhouse query --as-of`), and the previous one
@@ -44,7 +45,7 @@ def link_unchanged_tables(warehouse: Path, snapshot: Path, tables) -> None:
             os.link(data_file, target)
 
 
-def publish(warehouse: Path, snapshot: Path, keep_runs: int) -> None:
+def make_current(warehouse: Path, snapshot: Path, keep_runs: int) -> None:
     """Point `parquet` at `snapshot` atomically, then drop the snapshots of runs older than
     the newest `keep_runs` (by etl_runs.started_at), but for the previous one."""
     previous = current_snapshot(warehouse)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from matterhouse.api import VIEWS_FILE
 from matterhouse.store.schema import view_statements
 from matterhouse.store.snapshots import PARQUET
 from matterhouse.store.tables import PARTITIONED_TABLES, PUBLISHED_TABLES
 from matterhouse.store.warehouse import sql, sql_literal
 
+VIEWS_FILE = "views.duckdb"
 STAMP = ".views.sql"  # the statements the views file was made with
 
 
