@@ -12,6 +12,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 CASES = Path(__file__).parent / "cases"
+# Columns whose values depend on where the input was copied (its folder, the folder's hash
+# in source_file_id, the files' mtimes) or on the run, not on what the files say.
+PLACE_AND_RUN_COLUMNS = ("source", "source_file_id", "modified_at", "run_id")
 PROJECT_ROOT = Path(__file__).parent.parent
 
 

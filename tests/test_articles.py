@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from matterhouse.transforms.articles import SourceFile, parse_file
 from matterhouse.transforms.frontmatter import NO_FRONT_MATTER, ORG_MODE
 from matterhouse.transforms.normalize import stable_id
-from matterhouse.transforms.tables import STAGING_SCHEMAS, to_staging_tables
+from matterhouse.transforms.tables import PARSED_SCHEMAS, to_parsed_tables
 from matterhouse.transforms.yaml_loader import TOO_DEEP
 
 SOURCE = SourceFile("/data/news", "2020/a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
@@ -50,7 +50,7 @@ def parse(data: bytes, source: SourceFile = SOURCE):
 
 def test_own_article_columns_are_typed_by_the_schema():
     parsed = parse(ARTICLE)
-    own = parsed.versions[0]
+    own = parsed.file_articles[0]
     assert own["embed_position"] is None
     assert own["url"] == "https://www.example.com/story"
     assert own["article_id"] == stable_id("https://www.example.com/story")
@@ -67,7 +67,11 @@ def test_own_article_columns_are_typed_by_the_schema():
 
 
 def test_topics_are_tidied_and_deduplicated_in_order():
-    assert [row["topic"] for row in parse(ARTICLE).topics if row["version_id"] == parse(ARTICLE).versions[0]["version_id"]] == [
+    assert [
+        row["topic"]
+        for row in parse(ARTICLE).topics
+        if row["file_article_id"] == parse(ARTICLE).file_articles[0]["file_article_id"]
+    ] == [
         "AI",
         "Computer Vision",
     ]
@@ -108,7 +112,7 @@ nested: {featured: true, tags: [1, two, 3.0, "4"]}
 
 
 def test_unmapped_fields_keep_their_yaml_core_schema_types():
-    own = parse(EXTRA_FIELDS).versions[0]
+    own = parse(EXTRA_FIELDS).file_articles[0]
     assert (own["title"], own["quality"]) == ("1e3", 12)  # columns still read the text as written
     assert json.loads(own["extra"]) == {
         "draft": False,
@@ -134,14 +138,14 @@ def test_unmapped_fields_keep_their_yaml_core_schema_types():
 
 def test_related_entries_become_versions_and_relations():
     parsed = parse(ARTICLE)
-    embedded = [row for row in parsed.versions if row["embed_position"] is not None]
+    embedded = [row for row in parsed.file_articles if row["embed_position"] is not None]
     assert [(row["embed_position"], row["url"], row["title"]) for row in embedded] == [
         (0, "https://other.org/a", "Other A"),
         (1, "https://other.org/a", "Other A again"),
     ]
     assert parsed.relations == [
         {
-            "version_id": parsed.versions[0]["version_id"],
+            "file_article_id": parsed.file_articles[0]["file_article_id"],
             "source_file_id": SOURCE.source_file_id,
             "related_article_id": stable_id("https://other.org/a"),
             "position": 0,
@@ -176,7 +180,7 @@ def test_structural_field_problems_are_warnings_not_rejections():
         "images",
         "related",
     ]
-    own = parsed.versions[0]
+    own = parsed.file_articles[0]
     assert (own["title"], own["published_at"], own["provider_id"], own["provider_name"]) == (None, None, None, "Nameless")
 
 
@@ -198,20 +202,20 @@ def test_files_that_cannot_be_articles_are_rejected_with_a_reason():
     for data, reason in cases.items():
         parsed = parse(data)
         assert parsed.file["reason"] == reason
-        assert parsed.versions == parsed.images == parsed.topics == parsed.relations == parsed.warnings == []
+        assert parsed.file_articles == parsed.images == parsed.topics == parsed.relations == parsed.warnings == []
 
 
 def test_parsing_is_deterministic_and_ids_depend_on_the_file():
     first, second = parse(ARTICLE), parse(ARTICLE)
     assert first == second
     elsewhere = parse(ARTICLE, SourceFile("/data/news", "2020/b.md", 0, SOURCE.modified_at))
-    assert elsewhere.versions[0]["article_id"] == first.versions[0]["article_id"]
-    assert elsewhere.versions[0]["version_id"] != first.versions[0]["version_id"]
+    assert elsewhere.file_articles[0]["article_id"] == first.file_articles[0]["article_id"]
+    assert elsewhere.file_articles[0]["file_article_id"] != first.file_articles[0]["file_article_id"]
 
 
 def test_staging_tables_follow_their_schemas():
-    tables = to_staging_tables([parse(ARTICLE), parse(b"")])
-    assert {name: table.schema for name, table in tables.items()} == STAGING_SCHEMAS
+    tables = to_parsed_tables([parse(ARTICLE), parse(b"")])
+    assert {name: table.schema for name, table in tables.items()} == PARSED_SCHEMAS
     assert tables["files"].column("reason").to_pylist() == [None, "file is empty"]
     assert tables["file_articles"].num_rows == 3
 
@@ -221,7 +225,7 @@ def test_a_key_given_twice_keeps_the_last_value_and_warns():
         SourceFile("/src", "twice.md", 1, datetime(2021, 1, 1, tzinfo=timezone.utc)),
         b"---\ntitle: first\nwebUrl: https://n.example.org/a\ntitle: second\n---\n",
     )
-    assert parsed.file["reason"] is None and parsed.versions[0]["title"] == "second"
+    assert parsed.file["reason"] is None and parsed.file_articles[0]["title"] == "second"
     assert [(warning["field"], warning["message"]) for warning in parsed.warnings] == [
         ("title", "title is given twice in one mapping (line 4); the last value is used")
     ]
@@ -300,7 +304,7 @@ Body after a dash line
 
 
 def rows(parsed) -> tuple:
-    return parsed.file["reason"], parsed.versions, parsed.images, parsed.topics, parsed.relations, parsed.warnings
+    return parsed.file["reason"], parsed.file_articles, parsed.images, parsed.topics, parsed.relations, parsed.warnings
 
 
 def test_toml_and_json_articles_give_the_rows_of_their_yaml_twin():
@@ -314,7 +318,7 @@ def test_toml_values_load_like_yaml_text():
         b"title = 2020\nexcerpt = true\nquality = 1_000\nheat = 1.0\npublished = 'yes'\n"
         b"when = 2020-01-02T03:04:05Z\nat = 07:30:00\nweight = 1.50\nflags = [true, 0x1F]\n+++\n"
     )
-    own = parsed.versions[0]
+    own = parsed.file_articles[0]
     assert own["published_at"] == datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     assert own["updated_at"] == datetime(2020, 1, 3, tzinfo=timezone.utc)
     assert (own["title"], own["excerpt"], own["quality"], own["heat"], own["is_published"]) == ("2020", "true", 1000, None, True)
@@ -324,7 +328,7 @@ def test_toml_values_load_like_yaml_text():
 
 def test_a_json_key_given_twice_warns_with_its_line():
     parsed = parse(b'{\n  "webUrl": "https://a.org/x",\n  "provider": {"domain": "a.org",\n    "domain": "b.org"}\n}\n')
-    assert parsed.versions[0]["provider_domain"] == "b.org"
+    assert parsed.file_articles[0]["provider_domain"] == "b.org"
     assert [(row["field"], row["message"]) for row in parsed.warnings] == [
         ("domain", "domain is given twice in one mapping (line 4); the last value is used")
     ]

@@ -10,32 +10,28 @@ import os
 
 import pytest
 
-from .conftest import CASES, query
+from matterhouse.store.tables import EXPORT_ORDER, MODEL_TABLES
 
-# Columns compared per table, in key order. Left out: values that depend on where the
-# case was copied (source folder, its hash in source_file_id, mtimes) or on the run.
-COMPARED = {
-    "articles": (
-        "article_id, url, title, excerpt, published_at, updated_at, provider_id, category, type, quality, heat, "
-        "is_published, amp_url, cdn_amp_url, secured, body, has_source_file, source_path, extra, story_id",
-        "url",
-    ),
-    "providers": ("provider_id, domain, name", "domain"),
-    "images": ("article_id, position, url, width, height, title, extra", "article_id, position"),
-    "article_relations": ("article_id, related_article_id, position", "article_id, position"),
-    "article_topics": ("article_id, topic", "article_id, topic"),
-    "article_urls": ("article_id, url, kind", "article_id, url"),
-    "source_files": ("path, status, reason, article_id, size_bytes, content_hash", "path"),
-    "data_warnings": ("path, field, raw_value, message", "path, field"),
-}
+from .conftest import CASES, PLACE_AND_RUN_COLUMNS, query
+
 CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "input").is_dir())
 
 
 def warehouse_rows(warehouse) -> dict:
+    """Every model table's rows, in its export order, with every column but those that
+    depend on where the case was copied or on the run."""
     tables = {}
-    for table, (columns, order) in COMPARED.items():
-        rows = query(warehouse, f"select {columns} from {table} order by {order}")
-        names = [name.strip() for name in columns.split(",")]
+    for table in MODEL_TABLES:
+        names = [
+            name
+            for (name,) in query(
+                warehouse,
+                "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                [table],
+            )
+            if name not in PLACE_AND_RUN_COLUMNS
+        ]
+        rows = query(warehouse, f"select {', '.join(names)} from {table} order by {EXPORT_ORDER[table]}")
         tables[table] = [dict(zip(names, (_plain(value) for value in row), strict=True)) for row in rows]
     return tables
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from matterhouse.transforms import normalize
 from matterhouse.transforms.articles import SourceFile, parse_file
-from matterhouse.transforms.tables import to_staging_tables
+from matterhouse.transforms.tables import to_parsed_tables
 
 from .conftest import CASES, PROJECT_ROOT, query
 
@@ -23,7 +23,7 @@ MEASURE_BOMB = """
 import json, resource, sys, time
 from datetime import datetime, timezone
 from matterhouse.transforms.articles import SourceFile, parse_file
-from matterhouse.transforms.tables import to_staging_tables
+from matterhouse.transforms.tables import to_parsed_tables
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
@@ -139,7 +139,7 @@ def test_mutated_toml_and_json_articles_load_or_are_rejected_with_a_reason(data,
     parsed = parse_file(SOURCE, mutate(data, edits))
     reason = parsed.file["reason"]
     assert reason is None or ("please report" not in reason and "\n" not in reason)
-    to_staging_tables([parsed])  # what loads, Arrow can hold
+    to_parsed_tables([parsed])  # what loads, Arrow can hold
 
 
 yaml_values = st.recursive(

@@ -94,7 +94,7 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     with parse_pool(1) as pool:
         assert not parse_then_ask(pool)
     written = {path.parent.name for path in tmp_path.glob("*/*/*.parquet")}
-    assert {"files", "file_articles", "version_images", "version_topics", "version_relations"} <= written
+    assert {"files", "file_articles", "file_article_images", "file_article_topics", "file_article_relations"} <= written
 
 
 def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tuple[dict, dict | None]:

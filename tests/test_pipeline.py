@@ -165,11 +165,11 @@ def test_a_table_changed_by_hand_is_refused_with_a_way_out(run_pipeline):
     _, warehouse = run_pipeline(CASES / "seed" / "input")
     with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:
         connection.execute("alter table etl_runs drop column files_read")
-        connection.execute("alter table staging.files add column note varchar")
+        connection.execute("alter table parsed.files add column note varchar")
     with pytest.raises(WarehouseSchemaError) as raised:
         run_pipeline(CASES / "seed" / "input", warehouse=warehouse)
     assert str(raised.value) == (
-        f"the warehouse {warehouse} has tables this matterhouse does not expect (main.etl_runs, staging.files); "
+        f"the warehouse {warehouse} has tables this matterhouse does not expect (main.etl_runs, parsed.files); "
         "if they were changed by hand, move the folder aside and run again to rebuild it from the sources"
     )
 

@@ -51,7 +51,7 @@ def empty():
 def known(empty):
     for path, source_file_id, size, modified_us, content_hash, parse_rules in KNOWN:
         empty.execute(
-            "insert into staging.files by name select ? as source_file_id, '/src' as source, ? as path, "
+            "insert into parsed.files by name select ? as source_file_id, '/src' as source, ? as path, "
             "? as size_bytes, ? as modified_at, ? as content_hash, 'run-1' as run_id, ? as parse_rules",
             [source_file_id, path, size, EPOCH + timedelta(microseconds=modified_us), content_hash, parse_rules],
         )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from matterhouse.transforms.articles import SourceFile, parse_file
 from matterhouse.transforms.frontmatter import split
-from matterhouse.transforms.tables import to_staging_tables
+from matterhouse.transforms.tables import to_parsed_tables
 
 SOURCE = SourceFile("/src", "a.md", 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
 # NUL marks a binary file (rejected on purpose), so honest text never holds one. NEL and
@@ -48,7 +48,7 @@ def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, publishe
     assert parsed.file["reason"] is None, parsed.file["reason"]
 
     path = tmp_path / "versions.parquet"
-    pq.write_table(to_staging_tables([parsed])["file_articles"], path)
+    pq.write_table(to_parsed_tables([parsed])["file_articles"], path)
     with duckdb.connect() as connection:
         connection.execute("set TimeZone = 'UTC'")
         row = connection.execute("select title, published_at, quality, body from read_parquet(?)", [str(path)]).fetchone()
@@ -64,6 +64,6 @@ def test_values_survive_parse_parquet_and_duckdb(tmp_path, title, body, publishe
 )
 def test_any_bytes_give_a_loaded_or_rejected_file_never_an_exception(data):
     parsed = parse_file(SOURCE, data)
-    assert (parsed.file["reason"] is None) == (len(parsed.versions) > 0)
+    assert (parsed.file["reason"] is None) == (len(parsed.file_articles) > 0)
     if parsed.file["reason"] is not None:
         assert "please report" not in parsed.file["reason"]

@@ -17,7 +17,7 @@ import matterhouse
 from matterhouse.store import publication
 from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
 
-from .conftest import CASES, PROJECT_ROOT, query, table_rows
+from .conftest import CASES, PLACE_AND_RUN_COLUMNS, PROJECT_ROOT, query, table_rows
 from .servers import aws_environment, dask_cluster, s3_server
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,6 @@ pytestmark = pytest.mark.slow
 # Columns that say where and when a file was stored (its source location, the id hashed
 # from it, its modification time: on S3 the upload's) or which run wrote a row: the only
 # ones a run over S3 may differ in.
-LOCATION_COLUMNS = ("run_id", "source", "source_file_id", "modified_at")
 BUCKET = "news-archive"
 
 
@@ -66,7 +65,7 @@ def upload(fs, folder: Path, prefix: str) -> None:
 
 
 def data_without_locations(warehouse: Path) -> dict:
-    return table_rows(warehouse, MODEL_TABLES, skip=LOCATION_COLUMNS)
+    return table_rows(warehouse, MODEL_TABLES, skip=PLACE_AND_RUN_COLUMNS)
 
 
 @pytest.mark.parametrize("prefect", [False, True], ids=["direct", "prefect-flow"])

@@ -1,4 +1,4 @@
-"""The table registry (matterhouse/tables.py) and the SQL files agree: every registered
+"""The table registry (matterhouse/store/tables.py) and the SQL files agree: every registered
 name has its files, every SQL file names only registered tables and parameters, and every
 statement binds against the real schema."""
 
@@ -11,26 +11,27 @@ import pyarrow.parquet as pq
 import pytest
 
 from matterhouse.steps.scan import FOUND_SCHEMA
-from matterhouse.store.schema import ensure_schema
+from matterhouse.store.schema import ensure_schema, read_run_table
 from matterhouse.store.tables import (
+    EXPORT_ORDER,
     INTERMEDIATE_MODELS,
     MODEL_TABLES,
     PARAMETERS,
+    PARSED_TABLES,
     PUBLISHED_TABLES,
-    STAGING_TABLES,
+    STAMPED_COLUMNS,
     STATE_TABLES,
     VIEWS,
 )
 from matterhouse.store.warehouse import SQL_DIR, sql, sql_literal
-from matterhouse.transforms.tables import STAGING_SCHEMAS
+from matterhouse.transforms.tables import PARSED_SCHEMAS
 
 ALL_FILES = sorted(path.relative_to(SQL_DIR).with_suffix("").as_posix() for path in SQL_DIR.rglob("*.sql"))
 # Files whose {table} placeholder takes each of these tables.
 TEMPLATES = {
-    "state/read_run_table": STAGING_TABLES,
-    "state/forget_files": STAGING_TABLES,
-    "state/remember_files": STAGING_TABLES,
-    "runs/snapshot_rows": tuple(MODEL_TABLES),
+    "state/forget_files": PARSED_TABLES,
+    "state/remember_files": PARSED_TABLES,
+    "runs/hash_rows": tuple(MODEL_TABLES),
     "status/table_rows": PUBLISHED_TABLES,
 }
 ARROW_TO_DUCKDB = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "bool": "BOOLEAN"}
@@ -43,13 +44,13 @@ def names_in(folder: str) -> list[str]:
 
 
 def test_every_registered_table_has_its_files_and_no_file_is_unregistered():
-    assert tuple(STAGING_SCHEMAS) == STAGING_TABLES
-    assert names_in("state/schema") == sorted((*STAGING_TABLES, *STATE_TABLES))
-    assert names_in("staging") == sorted(STAGING_TABLES)
+    assert tuple(PARSED_SCHEMAS) == PARSED_TABLES
+    assert names_in("state/schema") == sorted(STATE_TABLES)
     assert names_in("schema") == sorted(PUBLISHED_TABLES)
     assert names_in("models") == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
-    assert names_in("exports") == sorted((*PUBLISHED_TABLES, "article_months"))
+    assert names_in("exports") == ["article_month", "article_months", "table"]
     assert names_in("views") == sorted(VIEWS)
+    assert sorted(EXPORT_ORDER) == sorted(PUBLISHED_TABLES)
 
 
 def test_every_parameter_a_sql_file_takes_is_registered():
@@ -59,13 +60,13 @@ def test_every_parameter_a_sql_file_takes_is_registered():
 
 
 @pytest.fixture(scope="module")
-def parquet_files(tmp_path_factory) -> dict[str, str]:
-    """An empty staging Parquet file per staging table, as a SQL list literal."""
+def parquet_files(tmp_path_factory) -> dict[str, list[str]]:
+    """An empty Parquet file per parsed table, as parse workers write it."""
     folder = tmp_path_factory.mktemp("registry")
     files = {}
-    for table in STAGING_TABLES:
-        pq.write_table(STAGING_SCHEMAS[table].empty_table(), folder / f"{table}.parquet")
-        files[table] = sql_literal([str(folder / f"{table}.parquet")])
+    for table in PARSED_TABLES:
+        pq.write_table(PARSED_SCHEMAS[table].empty_table(), folder / f"{table}.parquet")
+        files[table] = [str(folder / f"{table}.parquet")]
     return files
 
 
@@ -75,13 +76,12 @@ def warehouse(parquet_files) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     ensure_schema(connection, Path("in-memory"))
     connection.register("scan", FOUND_SCHEMA.append(pa.field("scan_order", pa.int64())).empty_table())
-    for table in STAGING_TABLES:
-        staging_query = sql(f"staging/{table}", files=parquet_files[table], run_id="'run'")
-        connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
+    for table, files in parquet_files.items():
+        connection.execute(read_run_table(table, files, "run"))
     connection.execute(sql("state/forgotten_files"), {"deleted_ids": [], "full_refresh": False})
     connection.execute(sql("runs/create_table_rows"))
     for model in INTERMEDIATE_MODELS:
-        connection.execute(f"create table staging.{model} as {sql(f'models/{model}')}")
+        connection.execute(f"create table intermediate.{model} as {sql(f'models/{model}')}")
     yield connection
     connection.close()
 
@@ -89,13 +89,16 @@ def warehouse(parquet_files) -> duckdb.DuckDBPyConnection:
 def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
     """The file's statements, with its placeholders filled for every table they take."""
     if name == "state/read_run_table":
-        texts = [
-            sql(name, table=table, staging_query=sql(f"staging/{table}", files=parquet_files[table], run_id="''"))
-            for table in STAGING_TABLES
-        ]
+        texts = [read_run_table(table, files, "run") for table, files in parquet_files.items()]
     elif name == "readers/published_table":  # a view over a Parquet file (the readers' file has one per table)
-        texts = [sql(name, table="reader_view", files=parquet_files["files"], hive="false")]
-    elif name == "runs/snapshot_rows":
+        texts = [sql(name, table="reader_view", files=sql_literal(parquet_files["files"]), hive="false")]
+    elif name == "state/schema_version":
+        texts = [sql(name, schema="state")]
+    elif name == "exports/table":
+        texts = [sql(name, table=table, columns="*", order=EXPORT_ORDER[table]) for table in PUBLISHED_TABLES]
+    elif name == "exports/article_month":
+        texts = [sql(name, columns="*", order=EXPORT_ORDER["articles"])]
+    elif name == "runs/hash_rows":
         texts = [sql(name, table=table, key=key) for table, key in MODEL_TABLES.items()]
     elif name in TEMPLATES:
         texts = [sql(name, table=table) for table in TEMPLATES[name]]
@@ -104,8 +107,8 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
     return [statement for text in texts for statement in re.split(r";\s*\n", text) if statement.strip()]
 
 
-# Staging queries bind in the fixture (read_run_table); migrations in tests/test_upgrade.py.
-@pytest.mark.parametrize("name", [name for name in ALL_FILES if not name.startswith(("migrations/", "staging/"))])
+# Migrations are tested in tests/test_upgrade.py.
+@pytest.mark.parametrize("name", [name for name in ALL_FILES if not name.startswith("migrations/")])
 def test_every_statement_binds_against_the_real_schema(warehouse, parquet_files, name):
     """DuckDB binds a prepared statement: an unknown table or column fails here. DDL and
     MERGE, which cannot be prepared, run in a transaction that is rolled back."""
@@ -120,25 +123,33 @@ def test_every_statement_binds_against_the_real_schema(warehouse, parquet_files,
             warehouse.execute(f"prepare statement_under_test as {statement}")
 
 
-def test_staging_ddl_matches_what_parse_workers_write(warehouse):
-    for table, schema in STAGING_SCHEMAS.items():
-        columns = dict(
-            warehouse.execute(
-                "select column_name, data_type from duckdb_columns() where schema_name = 'staging' and table_name = ?",
-                [table],
-            ).fetchall()
-        )
-        expected = {
-            field.name: "TIMESTAMP WITH TIME ZONE" if pa.types.is_timestamp(field.type) else ARROW_TO_DUCKDB[str(field.type)]
+def test_parsed_tables_are_what_parse_workers_write_and_the_load_stamps(warehouse):
+    """The parsed tables' DDL is derived from the Arrow schemas: same names, types and
+    nullability, plus the stamped columns."""
+    for table, schema in PARSED_SCHEMAS.items():
+        columns = warehouse.execute(
+            "select column_name, data_type, is_nullable from duckdb_columns() "
+            "where schema_name = 'parsed' and table_name = ? order by column_index",
+            [table],
+        ).fetchall()
+        expected = [
+            (
+                field.name,
+                "TIMESTAMP WITH TIME ZONE" if pa.types.is_timestamp(field.type) else ARROW_TO_DUCKDB[str(field.type)],
+                field.nullable,
+            )
             for field in schema
-        }
-        assert columns == {**expected, **({"run_id": "VARCHAR"} if table == "files" else {})}, table
+        ]
+        stamped = [
+            (name, kind.split()[0].upper(), "not null" not in kind) for name, kind in STAMPED_COLUMNS.get(table, {}).items()
+        ]
+        assert columns == expected + stamped, table
 
 
 def test_a_statement_naming_a_missing_table_or_parameter_fails(warehouse):
     """The two checks above would catch a typo: shown on purpose here."""
     with pytest.raises(duckdb.CatalogException):
-        warehouse.execute("prepare statement_under_test as select * from staging.flies")
+        warehouse.execute("prepare statement_under_test as select * from parsed.flies")
     assert "run_idd" not in PARAMETERS
     from matterhouse.store.warehouse import run_sql
 

@@ -13,7 +13,7 @@ import pytest
 
 import matterhouse
 from matterhouse.steps.load import ChecksFailed
-from matterhouse.store.schema import ddl_statements, ensure_schema, latest_version
+from matterhouse.store.schema import ensure_schema, latest_version
 from matterhouse.transforms.articles import PARSE_RULES_VERSION
 
 from .conftest import CASES, PROJECT_ROOT, build_warehouse, query
@@ -21,6 +21,19 @@ from .incremental_helpers import data_rows
 
 # The last commit of matterhouse 0.1.0, whose warehouses recorded no schema version.
 RELEASE_0_1_0 = "e7c7be9"
+# The last commit of matterhouse 0.2.0, whose bookkeeping and parsed tables sat in the
+# DuckDB schema `staging`.
+RELEASE_0_2_0 = "1fe103f"
+
+
+def git(*arguments: str) -> str:
+    return subprocess.run(["git", "-C", str(PROJECT_ROOT), *arguments], capture_output=True, text=True, check=True).stdout
+
+
+def release_ddl(commit: str) -> list[str]:
+    """The statements a release created a new warehouse with, read from git."""
+    files = git("ls-tree", "--name-only", commit, "sql/state/schema/", "sql/schema/").split()
+    return ["create schema if not exists staging", *(git("show", f"{commit}:{name}") for name in files)]
 
 
 def copy_sources(tmp_path):
@@ -35,13 +48,13 @@ def test_stale_parse_rules_are_read_again_and_nothing_else(tmp_path):
     warehouse = tmp_path / "warehouse"
     build_warehouse(*sources, warehouse=warehouse)
     with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:
-        connection.execute("update staging.files set parse_rules = parse_rules - 1 where path like '001_%'")
+        connection.execute("update parsed.files set parse_rules = parse_rules - 1 where path like '001_%'")
         connection.execute("update articles set title = 'stale' where source_path like '001_%'")  # as older rules might
 
     record = build_warehouse(*sources, warehouse=warehouse)
 
     assert (record["files_read"], record["files_changed"]) == (1, 0)  # same bytes, newer rules
-    assert query(warehouse, "select distinct parse_rules from staging.files") == [(PARSE_RULES_VERSION,)]
+    assert query(warehouse, "select distinct parse_rules from parsed.files") == [(PARSE_RULES_VERSION,)]
     assert query(warehouse, "select count(*) from articles where title = 'stale'") == [(0,)]
     assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
     assert build_warehouse(*sources, warehouse=warehouse)["files_read"] == 0
@@ -93,7 +106,7 @@ def test_a_warehouse_built_by_0_1_0_is_upgraded_in_place(prefect_harness, tmp_pa
 
     files = query(warehouse, "select count(*) from source_files")[0][0]
     assert (result.status, result.record["files_read"], result.record["files_changed"]) == ("succeeded", files, 0)
-    migrated = query(warehouse, "select version, description from staging.schema_migrations order by version")
+    migrated = query(warehouse, "select version, description from state.schema_migrations order by version")
     assert migrated[0] == (1, "record parse rules") and migrated[-1][0] == latest_version()
     assert query(warehouse, "select count(*) from etl_runs") == [(2,)]  # the old run's history is kept
     assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
@@ -105,7 +118,7 @@ def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
     nullable columns from the first run's Parquet; it recorded no version."""
     connection = duckdb.connect()
     connection.execute("set TimeZone = 'UTC'")
-    for statement in ddl_statements():
+    for statement in release_ddl(RELEASE_0_2_0):
         connection.execute(statement)
     connection.execute("drop table staging.schema_migrations")
     connection.execute("alter table staging.files drop column parse_rules")
@@ -125,8 +138,35 @@ def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
 
     assert ensure_schema(connection, Path("0.1.0")) is True  # the run must rebuild
     assert ensure_schema(connection, Path("0.1.0")) is False  # and only once
-    assert connection.execute("select parse_rules from staging.files").fetchall() == [(0,)]  # stale: read again
-    assert connection.execute("select max(version) from staging.schema_migrations").fetchone() == (latest_version(),)
+    assert connection.execute("select parse_rules from parsed.files").fetchall() == [(0,)]  # stale: read again
+    assert connection.execute("select max(version) from state.schema_migrations").fetchone() == (latest_version(),)
+
+
+def test_a_0_2_0_schema_moves_to_the_parsed_state_and_intermediate_schemas_with_its_rows():
+    """0.2.0 kept what each file said, its bookkeeping and the intermediate models in the
+    schema `staging`; the upgrade moves every row, renames version_id, and drops `staging`."""
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    for statement in release_ddl(RELEASE_0_2_0):
+        connection.execute(statement)
+    connection.execute(
+        "insert into staging.schema_migrations values (2, 'url variants', 'old ddl', 'old columns', now());"
+        "insert into staging.last_checks values ('checks', 'old-run');"
+        "insert into staging.files values ('f', '/s', 'a.md', 1, now(), 'h', 'a', null, 'old-run', 4);"
+        "insert into staging.file_articles (version_id, source_file_id, article_id, url, title) "
+        "values ('v', 'f', 'a', 'https://a.example/x', 'Title');"
+        "insert into staging.version_urls values ('v', 'f', 'https://a.example/x', 'https://a.example/x', 'web');"
+        "create table staging.chosen_versions as select 1 as leftover"
+    )
+
+    assert ensure_schema(connection, Path("0.2.0")) is True
+    assert connection.execute("select file_article_id, title from parsed.file_articles").fetchall() == [("v", "Title")]
+    assert connection.execute("select file_article_id, kind from parsed.file_article_urls").fetchall() == [("v", "web")]
+    assert connection.execute("select run_id, parse_rules from parsed.files").fetchall() == [("old-run", 4)]
+    assert connection.execute("select run_id from state.last_checks").fetchall() == [("old-run",)]
+    assert connection.execute("select max(version) from state.schema_migrations").fetchone() == (latest_version(),)
+    schemas = connection.execute("select distinct schema_name from duckdb_tables() order by 1").fetchall()
+    assert schemas == [("main",), ("parsed",), ("state",)]
 
 
 def test_a_failed_check_right_after_an_upgrade_still_publishes_every_table(tmp_path):
@@ -136,7 +176,7 @@ def test_a_failed_check_right_after_an_upgrade_still_publishes_every_table(tmp_p
     warehouse = tmp_path / "warehouse"
     build_warehouse(*sources, warehouse=warehouse)
     with duckdb.connect(str(warehouse / "matterhouse.duckdb")) as connection:  # as another release left it
-        connection.execute("update staging.schema_migrations set ddl_fingerprint = 'another release'")
+        connection.execute("update state.schema_migrations set ddl_fingerprint = 'another release'")
     shutil.rmtree(warehouse / "parquet" / "article_urls")
     checks = tmp_path / "checks"
     checks.mkdir()

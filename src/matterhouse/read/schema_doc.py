@@ -28,7 +28,7 @@ RULES = (
     ("Values: URLs, domains, topics, timestamps, numbers, keys", "transforms.normalize"),
     ("URL variants and story keys", "transforms.variants"),
     ("Which article a cited URL is", "models/url_resolutions.sql"),
-    ("Which version of an article is published", "models/chosen_versions.sql"),
+    ("Which file article is published", "models/chosen_file_articles.sql"),
     ("Every URL of an article", "models/article_urls.sql"),
     ("Relations", "models/article_relations.sql"),
     ("Stories", "models/story_copies.sql"),

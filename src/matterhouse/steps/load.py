@@ -1,8 +1,8 @@
 """One run's load, in a single DuckDB transaction.
 
 The warehouse's tables exist already (schema.ensure_schema, run by the plan step).
-Steps: read the run's staging Parquet; record which files were added, changed or
-deleted; replace those files' rows in the persistent staging tables; if anything
+Steps: read the Parquet the run's parse workers wrote; record which files were added,
+changed or deleted; replace those files' rows in the parsed tables; if anything
 changed, rebuild the published tables with the merge rules (sql/models/) and count the
 rows each gained, changed and lost; run the data checks (a run that changed nothing
 takes over the last results of the same checks); export the Parquet snapshot; record the
@@ -22,8 +22,10 @@ import duckdb
 
 from matterhouse.plumbing import interrupts, words
 from matterhouse.plumbing.failpoints import checkpoint
-from matterhouse.store.tables import HISTORY_TABLES, INTERMEDIATE_MODELS, MODEL_TABLES, RUN_RECORD_TABLES, STAGING_TABLES
-from matterhouse.store.warehouse import SQL_DIR, fetch_dicts, run_sql, sql, sql_literal
+from matterhouse.steps.export import write_snapshot
+from matterhouse.store.schema import read_run_table
+from matterhouse.store.tables import HISTORY_TABLES, INTERMEDIATE_MODELS, MODEL_TABLES, PARSED_TABLES, RUN_RECORD_TABLES
+from matterhouse.store.warehouse import SQL_DIR, fetch_dicts, run_sql, sql
 from matterhouse.transforms.errors import MatterhouseError
 
 CHECK_SAMPLE_ROWS = 5
@@ -63,7 +65,7 @@ def load_run(connection, load: RunLoad) -> dict:
     run_id = load.run["run_id"]
     connection.execute("begin transaction")
     try:
-        changed = _stage(connection, load)
+        changed = _replace_parsed_rows(connection, load)
         checkpoint("load")
         if changed:
             _rebuild(connection, run_id)
@@ -77,9 +79,9 @@ def load_run(connection, load: RunLoad) -> dict:
             raise ChecksFailed(failures)
         run_sql(connection, sql("state/remember_checks"), fingerprint=fingerprint, run_id=run_id)
         export_clock = time.perf_counter()
-        _export(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
+        write_snapshot(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
         _record_run(connection, load, "succeeded", clock, export_clock)
-        _export(connection, load.snapshot, HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES)
+        write_snapshot(connection, load.snapshot, HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES)
         checkpoint("export")
         record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
         rejections = fetch_dicts(connection, sql("runs/commonest_rejection"))
@@ -109,21 +111,20 @@ def _record_run(connection, load: RunLoad, status: str, clock: float, export_clo
     run_sql(connection, sql("runs/record_run"), **load.run, **timings, status=status)
 
 
-def _stage(connection, load: RunLoad) -> bool:
-    """Replace the staging rows of changed and deleted files; True when anything changed."""
+def _replace_parsed_rows(connection, load: RunLoad) -> bool:
+    """Replace the parsed rows of changed and deleted files; True when anything changed."""
     parameters = {
         "run_id": load.run["run_id"],
         "deleted_ids": load.deleted_ids,
         "full_refresh": load.full_refresh,
     }
-    for table in STAGING_TABLES:
+    for table in PARSED_TABLES:
         files = sorted(str(path) for path in (load.staging_dir / table).glob("*.parquet"))
-        staging_query = sql(f"staging/{table}", files=sql_literal(files), run_id=sql_literal(load.run["run_id"]))
-        connection.execute(sql("state/read_run_table", table=table, staging_query=staging_query))
+        connection.execute(read_run_table(table, files, load.run["run_id"]))
     (reparsed,) = connection.execute(sql("state/reparsed_files")).fetchone()
     run_sql(connection, sql("runs/record_file_changes"), **parameters)
     run_sql(connection, sql("state/forgotten_files"), **parameters)
-    for table in STAGING_TABLES:
+    for table in PARSED_TABLES:
         connection.execute(sql("state/forget_files", table=table))
         connection.execute(sql("state/remember_files", table=table))
     if load.touched:
@@ -139,40 +140,27 @@ def _stage(connection, load: RunLoad) -> bool:
 
 
 def _rebuild(connection, run_id: str) -> None:
-    """Rebuild the published tables from staging, counting what changed in each."""
+    """Rebuild the published tables from the parsed ones, counting what changed in each."""
     connection.execute(sql("runs/create_table_rows"))
     for table, key in MODEL_TABLES.items():
-        run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="before")
-    for model in INTERMEDIATE_MODELS:
-        connection.execute(f"create or replace table staging.{model} as {sql(f'models/{model}')}")
-    for table in MODEL_TABLES:
-        connection.execute(f"delete from {table}")
-        connection.execute(f"insert into {table} by name {sql(f'models/{table}')}")
+        run_sql(connection, sql("runs/hash_rows", table=table, key=key), side="before")
+    for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES):
+        build_model(connection, model)
     for table, key in MODEL_TABLES.items():
-        run_sql(connection, sql("runs/snapshot_rows", table=table, key=key), side="after")
+        run_sql(connection, sql("runs/hash_rows", table=table, key=key), side="after")
     run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
     run_sql(connection, sql("runs/record_article_versions"), run_id=run_id)
     connection.execute(sql("runs/number_article_versions"))
 
 
-def _export(connection, snapshot: Path, tables) -> None:
-    for table in tables:
-        (snapshot / table).mkdir(parents=True, exist_ok=True)
-        if table == "articles":
-            _export_articles(connection, snapshot / table)
-        else:
-            run_sql(connection, sql(f"exports/{table}"), file=str(snapshot / table / "part-0.parquet"))
-
-
-def _export_articles(connection, folder: Path) -> None:
-    """The articles dataset: one file per publication month, each sorted on its own, so
-    memory stays bounded however many articles there are."""
-    months = [month for (month,) in connection.execute(sql("exports/article_months")).fetchall()]
-    # No articles: one empty file, so that readers find the dataset and its columns.
-    for month_start in months or [None]:
-        target = folder / f"published_month={month_start.strftime('%Y-%m') if month_start else 'unknown'}" / "part-0.parquet"
-        target.parent.mkdir()
-        run_sql(connection, sql("exports/articles"), month_start=month_start, file=str(target))
+def build_model(connection, model: str) -> None:
+    """Build one model from sql/models/<model>.sql: an intermediate model as a table of its
+    own (intermediate.<model>), a model table by replacing its rows."""
+    if model in INTERMEDIATE_MODELS:
+        connection.execute(f"create or replace table intermediate.{model} as {sql(f'models/{model}')}")
+    else:
+        connection.execute(f"delete from {model}")
+        connection.execute(f"insert into {model} by name {sql(f'models/{model}')}")
 
 
 class Check(NamedTuple):
@@ -254,5 +242,5 @@ def _keep_only_the_run_record(connection, run_id: str, snapshot: Path, export_mo
     connection.register("failed_checks", failed_checks)
     connection.execute("insert into etl_runs by name select * from failed_run")
     connection.execute("insert into check_results by name select * from failed_checks")
-    _export(connection, snapshot, (*MODEL_TABLES, *HISTORY_TABLES) if export_models else HISTORY_TABLES)
+    write_snapshot(connection, snapshot, (*MODEL_TABLES, *HISTORY_TABLES) if export_models else HISTORY_TABLES)
     connection.execute("commit")

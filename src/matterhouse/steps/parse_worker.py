@@ -20,7 +20,7 @@ from matterhouse.plumbing.settings import describe_size
 from matterhouse.plumbing.storage import StorageError, describe_error, filesystem, is_url, transport_errors
 from matterhouse.steps.scan import FoundFile
 from matterhouse.transforms.articles import content_hash, parse_file, rejected_unread
-from matterhouse.transforms.tables import to_staging_tables
+from matterhouse.transforms.tables import to_parsed_tables
 
 
 def start_worker() -> None:
@@ -35,13 +35,13 @@ def start_worker() -> None:
 def parse_batch(
     rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int, storage_options: dict | None = None
 ) -> list[dict]:
-    """Read and parse a batch of files (rows of Plan.batches) and write their staging rows,
+    """Read and parse a batch of files (rows of Plan.batches) and write their parsed rows,
     one Parquet file per table, under `staging_dir` (a folder, or a URL). Returns the files
     whose bytes had not changed (only their mtime or size)."""
     storage_options = storage_options or {}
     with _cyclic_gc_paused():
         parsed, touched = _read_and_parse(rows, max_file_size, storage_options)
-        tables = to_staging_tables(parsed)
+        tables = to_parsed_tables(parsed)
     for table_name, table in tables.items():
         _write_staging(table, f"{table_name}/batch-{batch_number:06d}.parquet", staging_dir, storage_options)
         checkpoint("parquet-write")

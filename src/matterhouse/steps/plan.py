@@ -9,7 +9,7 @@ the recorded content_hash are only "touched" (new mtime, same content) and not p
 Files the warehouse knew that the scan no longer finds are deleted.
 
 The comparison runs in DuckDB (sql/state/files_to_read.sql) between the scan's Arrow
-table and the warehouse's staging.files, so that a million known files are never
+table and the warehouse's parsed.files, so that a million known files are never
 Python objects.
 """
 
@@ -44,7 +44,7 @@ class Plan:
 
     def batches(self, size: int) -> Iterator[list[dict]]:
         """The files to read, `size` at a time, as rows for parse workers; one empty batch
-        when there is nothing to read, since every run's load reads the staging Parquet
+        when there is nothing to read, since every run's load reads the parse output
         its batches write (empty tables included)."""
         if self.to_read_count == 0:
             yield []
@@ -70,7 +70,7 @@ class Plan:
 
 def plan_files(found: pa.Table, known: duckdb.DuckDBPyConnection, full_refresh: bool, to_read_file: Path) -> Plan:
     """Compare the scan (FOUND_SCHEMA, in scan order) with `known`, a connection to the
-    warehouse whose staging.files lists what earlier runs recorded; the files to read are
+    warehouse whose parsed.files lists what earlier runs recorded; the files to read are
     written to `to_read_file`."""
     scan = found.append_column("scan_order", pa.array(range(found.num_rows), pa.int64()))
     known.register("scan", scan)

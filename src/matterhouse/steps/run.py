@@ -22,6 +22,7 @@ from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import StorageError
 from matterhouse.steps import staging_area
 from matterhouse.steps.cluster import DaskSubmitter, parse_on_dask
+from matterhouse.steps.export import export_step
 from matterhouse.steps.load import ChecksFailed, RunLoad, load_run, read_checks, validate_checks
 from matterhouse.steps.parse import parse_files
 from matterhouse.steps.plan import Plan, plan_files
@@ -32,7 +33,6 @@ from matterhouse.store import warehouse as wh
 from matterhouse.store.runlock import RunLock
 from matterhouse.store.schema import ensure_schema
 from matterhouse.store.tables import PUBLISHED_TABLES
-from matterhouse.store.views_file import write_views_file
 
 WORK_DIR_PREFIX = ".run-"
 
@@ -71,15 +71,6 @@ def load_step(options: RunOptions, load: RunLoad) -> dict:
         return load_run(connection, load)
     finally:
         connection.close()
-
-
-def export_step(options: RunOptions, snapshot: Path) -> None:
-    """Complete the run's Parquet snapshot with links to unchanged tables and make it the
-    warehouse folder's current one; renew the readers' views file if its views changed."""
-    warehouse = options.warehouse
-    snapshots.link_unchanged_tables(warehouse, snapshot, PUBLISHED_TABLES)
-    snapshots.make_current(warehouse, snapshot, options.keep_runs)
-    write_views_file(warehouse)
 
 
 class Steps:

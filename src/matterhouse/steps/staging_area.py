@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from matterhouse.plumbing.storage import StorageError, describe_error, filesystem, is_url, transport_errors
-from matterhouse.store.tables import STAGING_TABLES
+from matterhouse.store.tables import PARSED_TABLES
 
 RUN_PREFIX = "matterhouse-run-"
 
@@ -45,7 +45,7 @@ def collect(location: str, local: Path, batches: int, storage_options: dict) -> 
             fs.get(f"{root}/", f"{local}/", recursive=True)
         except transport_errors() as error:
             raise StagingIncomplete(f"cannot copy the staged files from {location}: {describe_error(error)}") from None
-    for table in STAGING_TABLES:
+    for table in PARSED_TABLES:
         found = len(list((local / table).glob("batch-*.parquet")))
         if found != batches:
             raise StagingIncomplete(

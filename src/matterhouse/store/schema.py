@@ -1,7 +1,8 @@
 """The warehouse's schema: created at this version's DDL, or upgraded in place, then checked.
 
-A new warehouse is created straight from the DDL (sql/state/schema/ for the staging and
-state tables, sql/schema/ for the published ones) and records the latest schema version.
+A new warehouse is created straight from the DDL (the parsed tables' own, derived from
+the Arrow schemas parse workers write; sql/state/schema/ for the state tables; sql/schema/
+for the published ones) and records the latest schema version.
 An older one is brought up to date by the migrations it lacks, sql/migrations/NNN_*.sql
 in order; a warehouse built by matterhouse 0.1.0, which recorded no version, is at 0.
 Either way every table must then have exactly the columns its DDL gives, so that no
@@ -18,13 +19,31 @@ from pathlib import Path
 
 import duckdb
 
-from matterhouse.store.tables import INTERMEDIATE_MODELS, MODEL_TABLES, PUBLISHED_TABLES, STAGING_TABLES, STATE_TABLES, VIEWS
-from matterhouse.store.warehouse import SQL_DIR, run_sql, sql
+from matterhouse.store.tables import (
+    INTERMEDIATE_MODELS,
+    MODEL_TABLES,
+    PARSED_TABLES,
+    PUBLISHED_TABLES,
+    STAMPED_COLUMNS,
+    STATE_TABLES,
+    VIEWS,
+)
+from matterhouse.store.warehouse import SQL_DIR, run_sql, sql, sql_literal
 from matterhouse.transforms.errors import MatterhouseError
+from matterhouse.transforms.tables import PARSED_SCHEMAS
 
 MIGRATION_FILE = re.compile(r"(\d{3})_(\w+)\.sql")
 SCRATCH = "expected_schema"
-CHECKED_TABLES = [*STAGING_TABLES, *STATE_TABLES, *PUBLISHED_TABLES]
+CHECKED_TABLES = [*PARSED_TABLES, *STATE_TABLES, *PUBLISHED_TABLES]
+SCHEMAS = ("parsed", "state", "intermediate")
+# DuckDB's names for the Arrow types parse workers write.
+DUCKDB_TYPES = {
+    "string": "varchar",
+    "int64": "bigint",
+    "int32": "integer",
+    "bool": "boolean",
+    "timestamp[us, tz=UTC]": "timestamptz",
+}
 
 
 class WarehouseSchemaError(MatterhouseError):
@@ -57,10 +76,28 @@ def latest_version() -> int:
 def ddl_statements() -> list[str]:
     """The statements that create every table at the current version (if it is missing)."""
     return [
-        "create schema if not exists staging",
-        *(sql(f"state/schema/{table}") for table in (*STAGING_TABLES, *STATE_TABLES)),
+        *(f"create schema if not exists {schema}" for schema in SCHEMAS),
+        *(parsed_table_ddl(table) for table in PARSED_TABLES),
+        *(sql(f"state/schema/{table}") for table in STATE_TABLES),
         *(sql(f"schema/{table}") for table in PUBLISHED_TABLES),
     ]
+
+
+def parsed_table_ddl(table: str) -> str:
+    """parsed.<table> as its Arrow schema declares it, with the columns the load stamps."""
+    columns = [
+        f"{field.name} {DUCKDB_TYPES[str(field.type)]}{'' if field.nullable else ' not null'}" for field in PARSED_SCHEMAS[table]
+    ]
+    columns += [f"{name} {kind}" for name, kind in STAMPED_COLUMNS.get(table, {}).items()]
+    return f"create table if not exists parsed.{table} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def read_run_table(table: str, files: list[str], run_id: str) -> str:
+    """The statement that makes run_<table>: this run's rows of parsed.<table>, read from
+    the Parquet `files` its parse workers wrote, stamped with the run."""
+    stamps = {"run_id": sql_literal(run_id)}
+    columns = [*PARSED_SCHEMAS[table].names, *(f"{stamps[name]} as {name}" for name in STAMPED_COLUMNS.get(table, {}))]
+    return sql("state/read_run_table", table=table, columns=", ".join(columns), files=sql_literal(files))
 
 
 def view_statements() -> list[str]:
@@ -126,8 +163,9 @@ def _recorded_version(connection) -> tuple[int | None, str | None, str | None]:
     """The schema version the warehouse is at (None for an empty database) and the
     fingerprints of the DDL it last received and of its columns then."""
     tables = {name for (name,) in connection.execute(sql("state/existing_tables")).fetchall()}
-    if "staging.schema_migrations" in tables:
-        return connection.execute(sql("state/schema_version")).fetchone()
+    for schema in ("state", "staging"):  # before 0.3.0, the state tables were in staging
+        if f"{schema}.schema_migrations" in tables:
+            return connection.execute(sql("state/schema_version", schema=schema)).fetchone()
     return (0 if "main.etl_runs" in tables else None), None, None  # 0.1.0 recorded no version
 
 

@@ -3,35 +3,42 @@ add one. Each name maps to its SQL files by convention, which tests/test_sql_reg
 enforces in both directions (every registered name has its files; every SQL file names
 only registered tables and parameters).
 
-| kind             | DuckDB name          | DDL / query                         | built from              |
-|------------------|----------------------|-------------------------------------|-------------------------|
-| staging table    | staging.<name>       | sql/state/schema/<name>.sql         | sql/staging/<name>.sql  |
-| state table      | staging.<name>       | sql/state/schema/<name>.sql         | the load's own steps    |
-| model table      | <name>               | sql/schema/<name>.sql               | sql/models/<name>.sql   |
-| history table    | <name>               | sql/schema/<name>.sql               | sql/runs/*.sql          |
-| view             | <name>               | sql/views/<name>.sql                |                         |
+| kind              | DuckDB name           | columns declared in                 | filled by               |
+|-------------------|-----------------------|-------------------------------------|-------------------------|
+| parsed table      | parsed.<name>         | transforms/tables.py PARSED_SCHEMAS | each run's parse output |
+| state table       | state.<name>          | sql/state/schema/<name>.sql         | the load's own steps    |
+| intermediate model| intermediate.<name>   | (its query)                         | sql/models/<name>.sql   |
+| model table       | <name>                | sql/schema/<name>.sql               | sql/models/<name>.sql   |
+| history table     | <name>                | sql/schema/<name>.sql               | sql/runs/*.sql          |
+| view              | <name>                | sql/views/<name>.sql                |                         |
 
-Staging tables hold what each file says (their Arrow schemas, in transforms/tables.py, are
-what parse workers write); model tables are rebuilt from them with the merge rules; every
-model and history table is published as a Parquet dataset (sql/exports/<name>.sql).
+Parsed tables hold what each file says (their Arrow schemas are what parse workers write,
+and their DDL and the select that reads a run's Parquet are derived from them); model
+tables are rebuilt from them with the merge rules; every model and history table is
+published as a Parquet dataset, its columns as its DDL declares them, sorted by its
+EXPORT_ORDER (steps/export.py).
 """
 
-# staging.<name>: one per parser output (transforms/tables.py STAGING_SCHEMAS, in its
-# order; named here so that reading the registry imports no pyarrow), plus the run_id.
-STAGING_TABLES = (
+# parsed.<name>: one per parser output (transforms/tables.py PARSED_SCHEMAS, in its
+# order; named here so that reading the registry imports no pyarrow).
+PARSED_TABLES = (
     "files",
     "file_articles",
-    "version_images",
-    "version_topics",
-    "version_relations",
-    "version_urls",
+    "file_article_images",
+    "file_article_topics",
+    "file_article_relations",
+    "file_article_urls",
     "file_warnings",
 )
-# staging.<name>: the warehouse's own bookkeeping.
+# Columns the load adds to a parsed table, beside those parse workers write: the run that
+# last read each file. {column: DuckDB type}.
+STAMPED_COLUMNS = {"files": {"run_id": "varchar not null"}}
+# state.<name>: the warehouse's own bookkeeping.
 STATE_TABLES = ("schema_migrations", "last_checks")
-# staging.<name>: rebuilt with the model tables, in this order, read by their models.
-INTERMEDIATE_MODELS = ("url_resolutions", "chosen_versions", "story_copies")
-# Built from the staging tables by sql/models/<table>.sql, in this order; with their keys.
+# intermediate.<name>: rebuilt with the model tables, in this order, read by their models.
+INTERMEDIATE_MODELS = ("url_resolutions", "chosen_file_articles", "story_copies")
+# Built from the parsed tables by sql/models/<table>.sql, in this order; with the columns
+# that identify a row (table_changes counts rows inserted, updated and deleted by them).
 MODEL_TABLES = {
     "articles": "article_id",
     "providers": "provider_id",
@@ -48,7 +55,25 @@ MODEL_TABLES = {
 RUN_RECORD_TABLES = ("etl_runs", "check_results")
 HISTORY_TABLES = (*RUN_RECORD_TABLES, "file_changes", "table_changes", "article_versions")
 PUBLISHED_TABLES = (*MODEL_TABLES, *HISTORY_TABLES)
-# Published as Hive-style folders (published_month=YYYY-MM; see load._export_articles).
+# The order each published table's Parquet rows are written in: the same file on every run
+# for the same rows, and row groups that readers filtering on these columns can skip.
+EXPORT_ORDER = {
+    "articles": "published_at, article_id",
+    "providers": "provider_id",
+    "images": "article_id, position",
+    "article_relations": "article_id, position",
+    "article_topics": "article_id, topic",
+    "article_urls": "article_id, url",
+    "source_files": "source, path",
+    "data_warnings": "path, source_file_id, field, message",
+    "etl_runs": "started_at, run_id",
+    "check_results": "run_id, check_name",
+    "file_changes": "run_id, source, path",
+    "table_changes": "run_id, table_name",
+    "article_versions": "article_id, version",
+}
+# Published as Hive-style folders, one file per publication month (published_month=YYYY-MM),
+# each sorted on its own so that memory stays bounded however many articles there are.
 PARTITIONED_TABLES = ("articles",)
 # Analysis views over the published tables (sql/views/<view>.sql), recreated with every run.
 VIEWS = (

@@ -1,8 +1,8 @@
-"""Turn one front-matter file into staging records: the file, its article versions,
+"""Turn one front-matter file into parsed records: the file, its file articles,
 their images, topics and relations, and field warnings.
 
-An "article version" is what one file says about one URL: the file's own article, or an
-entry of its `related:` list. The warehouse merge (sql/models/) picks one version per URL.
+A "file article" is what one file says about one URL: the file's own article, or an entry
+of its `related:` list. The warehouse merge (sql/models/) picks one file article per URL.
 """
 
 import hashlib
@@ -85,7 +85,7 @@ class ParsedFile:
     """Staging rows contributed by one file."""
 
     file: dict
-    versions: list[dict] = field(default_factory=list)
+    file_articles: list[dict] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     topics: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
@@ -141,7 +141,7 @@ def _new_parsed(source_file: SourceFile, content_hash: str | None) -> ParsedFile
 
 def _reject(parsed: ParsedFile, reason: str) -> None:
     parsed.file["reason"] = reason
-    parsed.versions.clear()
+    parsed.file_articles.clear()
     parsed.images.clear()
     parsed.topics.clear()
     parsed.relations.clear()
@@ -163,10 +163,10 @@ class _ArticleReader:
             url = normalize_url(fields["webUrl"])
         except ValueError as error:
             raise RejectedFile(f"webUrl {_raw(fields['webUrl'])} {error}") from None
-        own = self._version(fields, url, embed_position=None, prefix="", skip=OWN_STRUCTURED_FIELDS)
+        own = self._file_article(fields, url, embed_position=None, prefix="", skip=OWN_STRUCTURED_FIELDS)
         own["body"] = body
         self.parsed.file["article_id"] = own["article_id"]
-        self._related(own["version_id"], fields.get("related"))
+        self._related(own["file_article_id"], fields.get("related"))
 
     def duplicate(self, duplicate: DuplicateKey) -> None:
         self._warn(
@@ -175,10 +175,10 @@ class _ArticleReader:
             f"{duplicate.key} is given twice in one mapping (line {duplicate.line}); the last value is used",
         )
 
-    def _version(self, fields: dict, url: str, embed_position, prefix: str, skip=STRUCTURED_FIELDS) -> dict:
-        version_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))
-        version = {
-            "version_id": version_id,
+    def _file_article(self, fields: dict, url: str, embed_position, prefix: str, skip=STRUCTURED_FIELDS) -> dict:
+        file_article_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))
+        article = {
+            "file_article_id": file_article_id,
             "source_file_id": self.source_file_id,
             "embed_position": embed_position,
             "article_id": stable_id(url),
@@ -186,18 +186,18 @@ class _ArticleReader:
             "body": None,
             **ARTICLE_NULLS,
         }
-        extra = self._columns(fields, ARTICLE_COLUMNS, prefix, version, skip)
-        self._provider(version, fields.get("provider"), prefix, extra)
-        self._images(version_id, fields.get("images"), prefix)
-        self._topics(version_id, fields.get("topics"), prefix)
-        version["extra"] = _json(extra)
-        version["story_key"] = story_key(version["title"], version["excerpt"])
-        self.parsed.versions.append(version)
-        self._urls(version_id, url, version["amp_url"], version["cdn_amp_url"])
-        return version
+        extra = self._columns(fields, ARTICLE_COLUMNS, prefix, article, skip)
+        self._provider(article, fields.get("provider"), prefix, extra)
+        self._images(file_article_id, fields.get("images"), prefix)
+        self._topics(file_article_id, fields.get("topics"), prefix)
+        article["extra"] = _json(extra)
+        article["story_key"] = story_key(article["title"], article["excerpt"])
+        self.parsed.file_articles.append(article)
+        self._urls(file_article_id, url, article["amp_url"], article["cdn_amp_url"])
+        return article
 
-    def _urls(self, version_id: str, url: str, amp_url, cdn_amp_url) -> None:
-        """Every URL a version names for its article: its own, then the AMP pages it
+    def _urls(self, file_article_id: str, url: str, amp_url, cdn_amp_url) -> None:
+        """Every URL a file article names for its article: its own, then the AMP pages it
         declares (those that are http(s) URLs; the columns keep them as written)."""
         key, kind = variant_key(url)
         named = {url: (key, kind)}
@@ -212,7 +212,7 @@ class _ArticleReader:
         for named_url, (named_key, named_kind) in named.items():
             self.parsed.urls.append(
                 {
-                    "version_id": version_id,
+                    "file_article_id": file_article_id,
                     "source_file_id": self.source_file_id,
                     "url": named_url,
                     "url_key": named_key,
@@ -248,32 +248,32 @@ class _ArticleReader:
         warning = FieldWarning(field_name, None if value is None else _raw(value), message)
         self.parsed.warnings.append({"source_file_id": self.source_file_id, **warning.__dict__})
 
-    def _provider(self, version: dict, provider, prefix: str, extra: dict) -> None:
-        version.update(provider_id=None, **PROVIDER_NULLS)
+    def _provider(self, article: dict, provider, prefix: str, extra: dict) -> None:
+        article.update(provider_id=None, **PROVIDER_NULLS)
         if provider is None:
             return
         if not isinstance(provider, dict):
             self._warn(prefix + "provider", provider, f"{prefix}provider is not a mapping with a domain; loaded as null")
             return
-        leftovers = self._columns(provider, PROVIDER_COLUMNS, prefix + "provider.", version)
+        leftovers = self._columns(provider, PROVIDER_COLUMNS, prefix + "provider.", article)
         if provider.get("domain") is None:
             self._warn(prefix + "provider.domain", None, f"{prefix}provider has no domain; the article has no provider")
-        if version["provider_domain"] is not None:
-            version["provider_id"] = stable_id(version["provider_domain"])
+        if article["provider_domain"] is not None:
+            article["provider_id"] = stable_id(article["provider_domain"])
         if leftovers:
             extra["provider"] = leftovers
 
-    def _images(self, version_id: str, images, prefix: str) -> None:
+    def _images(self, file_article_id: str, images, prefix: str) -> None:
         for position, image in self._entries(images, prefix + "images"):
             name = f"{prefix}images[{position}]"
             if not isinstance(image, dict) or not _has_text(image.get("url")):
                 self._warn(name, image, f"{name} has no url; the image is skipped")
                 continue
-            row = {"version_id": version_id, "source_file_id": self.source_file_id, "position": position, **IMAGE_NULLS}
+            row = {"file_article_id": file_article_id, "source_file_id": self.source_file_id, "position": position, **IMAGE_NULLS}
             row["extra"] = _json(self._columns(image, IMAGE_COLUMNS, name + ".", row))
             self.parsed.images.append(row)
 
-    def _topics(self, version_id: str, topics, prefix: str) -> None:
+    def _topics(self, file_article_id: str, topics, prefix: str) -> None:
         if isinstance(topics, str):
             topics = [topics]
         seen = set()
@@ -281,9 +281,9 @@ class _ArticleReader:
             topic = self._convert(value, normalize_topic, f"{prefix}topics[{position}]")
             if topic is not None and topic not in seen:
                 seen.add(topic)
-                self.parsed.topics.append({"version_id": version_id, "source_file_id": self.source_file_id, "topic": topic})
+                self.parsed.topics.append({"file_article_id": file_article_id, "source_file_id": self.source_file_id, "topic": topic})
 
-    def _related(self, host_version_id: str, related) -> None:
+    def _related(self, host_file_article_id: str, related) -> None:
         seen = set()
         for position, entry in self._entries(related, "related"):
             name = f"related[{position}]"
@@ -299,12 +299,12 @@ class _ArticleReader:
                     f"{name}.webUrl {_raw(entry['webUrl'])} {error}; the related entry is skipped",
                 )
                 continue
-            embedded = self._version(entry, url, embed_position=position, prefix=name + ".")
+            embedded = self._file_article(entry, url, embed_position=position, prefix=name + ".")
             if embedded["article_id"] not in seen:
                 seen.add(embedded["article_id"])
                 self.parsed.relations.append(
                     {
-                        "version_id": host_version_id,
+                        "file_article_id": host_file_article_id,
                         "source_file_id": self.source_file_id,
                         "related_article_id": embedded["article_id"],
                         "position": position,

@@ -1,6 +1,6 @@
-"""Arrow schemas of the staging tables and the conversion of parsed files to them.
+"""Arrow schemas of the parsed tables and the conversion of parsed files to them.
 
-Staging tables hold what each file says, one row per file contribution, each with the
+Parsed tables hold what each file says, one row per file contribution, each with the
 source_file_id it came from so that a changed or deleted file's rows can be replaced;
 the published tables are built from them in SQL (sql/models/), where the merge rules live.
 """
@@ -11,27 +11,39 @@ from .articles import ParsedFile
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
-STAGING_SCHEMAS: dict[str, pa.Schema] = {
+
+def required(name: str, type_: pa.DataType) -> pa.Field:
+    """A column every row has: NOT NULL in the warehouse's parsed tables."""
+    return pa.field(name, type_, nullable=False)
+
+
+# What parse workers write, one table per name. These schemas are the only declaration of
+# the parsed tables' columns: their DDL (parsed.<name>) and the select that reads a run's
+# Parquet are derived from them (matterhouse.store.schema).
+PARSED_SCHEMAS: dict[str, pa.Schema] = {
+    # One row per file the warehouse knows, as the parser last wrote it. Key: source_file_id.
     "files": pa.schema(
         [
-            ("source_file_id", pa.string()),
-            ("source", pa.string()),
-            ("path", pa.string()),
-            ("size_bytes", pa.int64()),
-            ("modified_at", TIMESTAMP),
-            ("content_hash", pa.string()),
-            ("article_id", pa.string()),
-            ("reason", pa.string()),
-            ("parse_rules", pa.int32()),
+            required("source_file_id", pa.string()),
+            required("source", pa.string()),
+            required("path", pa.string()),
+            required("size_bytes", pa.int64()),
+            required("modified_at", TIMESTAMP),
+            ("content_hash", pa.string()),  # null when the file could not be read
+            ("article_id", pa.string()),  # null when rejected
+            ("reason", pa.string()),  # why it was rejected
+            required("parse_rules", pa.int32()),  # the parse-rule version that read it; older ones are read again
         ]
     ),
+    # One row per (file, URL the file describes): what one file says about one article, its
+    # own (embed_position is null) or an entry of its related list. Key: file_article_id.
     "file_articles": pa.schema(
         [
-            ("version_id", pa.string()),
-            ("source_file_id", pa.string()),
+            required("file_article_id", pa.string()),
+            required("source_file_id", pa.string()),
             ("embed_position", pa.int32()),
-            ("article_id", pa.string()),
-            ("url", pa.string()),
+            required("article_id", pa.string()),
+            required("url", pa.string()),
             ("title", pa.string()),
             ("excerpt", pa.string()),
             ("published_at", TIMESTAMP),
@@ -49,65 +61,73 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("secured", pa.string()),
             ("body", pa.string()),
             ("extra", pa.string()),
-            ("story_key", pa.string()),
+            ("story_key", pa.string()),  # equal for copies of one story (transforms/variants.py)
         ]
     ),
-    "version_images": pa.schema(
+    # One row per image of a file article. Key: (file_article_id, position).
+    "file_article_images": pa.schema(
         [
-            ("version_id", pa.string()),
-            ("source_file_id", pa.string()),
-            ("position", pa.int32()),
-            ("url", pa.string()),
+            required("file_article_id", pa.string()),
+            required("source_file_id", pa.string()),
+            required("position", pa.int32()),
+            required("url", pa.string()),
             ("width", pa.int64()),
             ("height", pa.int64()),
             ("title", pa.string()),
             ("extra", pa.string()),
         ]
     ),
-    "version_topics": pa.schema([("version_id", pa.string()), ("source_file_id", pa.string()), ("topic", pa.string())]),
-    "version_relations": pa.schema(
+    # One row per (file article, topic).
+    "file_article_topics": pa.schema(
+        [required("file_article_id", pa.string()), required("source_file_id", pa.string()), required("topic", pa.string())]
+    ),
+    # One row per (file's own article, related article).
+    "file_article_relations": pa.schema(
         [
-            ("version_id", pa.string()),
-            ("source_file_id", pa.string()),
-            ("related_article_id", pa.string()),
-            ("position", pa.int32()),
+            required("file_article_id", pa.string()),
+            required("source_file_id", pa.string()),
+            required("related_article_id", pa.string()),
+            required("position", pa.int32()),
         ]
     ),
-    "version_urls": pa.schema(
+    # One row per (file article, URL it names): its own URL, and the AMP pages it declares
+    # (ampWebUrl, cdnAmpWebUrl). Key: (file_article_id, url).
+    "file_article_urls": pa.schema(
         [
-            ("version_id", pa.string()),
-            ("source_file_id", pa.string()),
-            ("url", pa.string()),
-            ("url_key", pa.string()),
-            ("kind", pa.string()),
+            required("file_article_id", pa.string()),
+            required("source_file_id", pa.string()),
+            required("url", pa.string()),
+            required("url_key", pa.string()),  # the URL without tracking parameters and AMP wrapping
+            required("kind", pa.string()),  # web, amp, cdn_amp or variant: what the key removed, or the field
         ]
     ),
+    # One row per bad field value found in a file.
     "file_warnings": pa.schema(
         [
-            ("source_file_id", pa.string()),
-            ("field", pa.string()),
+            required("source_file_id", pa.string()),
+            required("field", pa.string()),
             ("raw_value", pa.string()),
-            ("message", pa.string()),
+            required("message", pa.string()),
         ]
     ),
 }
 
-# ParsedFile attribute holding each staging table's rows.
+# ParsedFile attribute holding each parsed table's rows.
 ROWS_OF = {
     "files": lambda parsed: [parsed.file],
-    "file_articles": lambda parsed: parsed.versions,
-    "version_images": lambda parsed: parsed.images,
-    "version_topics": lambda parsed: parsed.topics,
-    "version_relations": lambda parsed: parsed.relations,
-    "version_urls": lambda parsed: parsed.urls,
+    "file_articles": lambda parsed: parsed.file_articles,
+    "file_article_images": lambda parsed: parsed.images,
+    "file_article_topics": lambda parsed: parsed.topics,
+    "file_article_relations": lambda parsed: parsed.relations,
+    "file_article_urls": lambda parsed: parsed.urls,
     "file_warnings": lambda parsed: parsed.warnings,
 }
 
 
-def to_staging_tables(parsed_files: list[ParsedFile]) -> dict[str, pa.Table]:
-    """One Arrow table per staging table for a batch of parsed files."""
+def to_parsed_tables(parsed_files: list[ParsedFile]) -> dict[str, pa.Table]:
+    """One Arrow table per parsed table for a batch of parsed files."""
     tables = {}
-    for name, schema in STAGING_SCHEMAS.items():
+    for name, schema in PARSED_SCHEMAS.items():
         rows = [row for parsed in parsed_files for row in ROWS_OF[name](parsed)]
         # Column lists convert about three times faster than Table.from_pylist.
         tables[name] = pa.Table.from_pydict({column: [row[column] for row in rows] for column in schema.names}, schema=schema)

@@ -1,17 +1,17 @@
--- Grain: one row per (article, topic) of a published article version.
+-- Grain: one row per (article, topic) of an article's chosen file article.
 with
 
 chosen as (
-    select article_id, version_id
-    from staging.chosen_versions
+    select article_id, file_article_id
+    from intermediate.chosen_file_articles
 ),
 
 final as (
     select distinct
         chosen.article_id,
         topics.topic
-    from staging.version_topics as topics
-    inner join chosen using (version_id)
+    from parsed.file_article_topics as topics
+    inner join chosen using (file_article_id)
 )
 
 select * from final

@@ -9,31 +9,31 @@ with
 
 files as (
     select source_file_id
-    from staging.files
+    from parsed.files
     where reason is null
 ),
 
 resolutions as (
     select named_id, article_id
-    from staging.url_resolutions
+    from intermediate.url_resolutions
 ),
 
 articles as (
     select article_id, url
-    from staging.chosen_versions
+    from intermediate.chosen_file_articles
 ),
 
 other_urls as (
     -- Only URLs other than the article's own: declared AMP pages and resolved citations.
     select
-        coalesce(resolutions.article_id, versions.article_id) as article_id,
+        coalesce(resolutions.article_id, file_articles.article_id) as article_id,
         urls.url,
         case urls.kind when 'cdn_amp' then 1 when 'amp' then 2 else 3 end as kind_order
-    from staging.version_urls as urls
-    inner join staging.file_articles as versions using (version_id)
-    inner join files on files.source_file_id = versions.source_file_id
-    left join resolutions on resolutions.named_id = versions.article_id
-    where (urls.url <> versions.url and versions.embed_position is null) or resolutions.article_id is not null
+    from parsed.file_article_urls as urls
+    inner join parsed.file_articles as file_articles using (file_article_id)
+    inner join files on files.source_file_id = file_articles.source_file_id
+    left join resolutions on resolutions.named_id = file_articles.article_id
+    where (urls.url <> file_articles.url and file_articles.embed_position is null) or resolutions.article_id is not null
 ),
 
 final as (

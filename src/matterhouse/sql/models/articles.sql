@@ -1,54 +1,54 @@
--- Grain: one row per article URL, from its chosen version (see chosen_versions.sql).
+-- Grain: one row per article URL, from its chosen file article (see chosen_file_articles.sql).
 with
 
 chosen as (
-    select article_id, url, version_id, has_source_file
-    from staging.chosen_versions
+    select article_id, url, file_article_id, has_source_file
+    from intermediate.chosen_file_articles
 ),
 
 stories as (
     select article_id, story_id
-    from staging.story_copies
+    from intermediate.story_copies
 ),
 
-versions as (
+file_articles as (
     select
-        version_id, source_file_id, title, excerpt, published_at, updated_at,
+        file_article_id, source_file_id, title, excerpt, published_at, updated_at,
         provider_id, category, type, quality, heat, is_published, amp_url, cdn_amp_url,
         secured, body, extra
-    from staging.file_articles
+    from parsed.file_articles
 ),
 
 files as (
     select source_file_id, path
-    from staging.files
+    from parsed.files
 ),
 
 final as (
     select
         chosen.article_id,
         chosen.url,
-        versions.title,
-        versions.excerpt,
-        versions.published_at,
-        versions.updated_at,
-        versions.provider_id,
-        versions.category,
-        versions.type,
-        versions.quality,
-        versions.heat,
-        versions.is_published,
-        versions.amp_url,
-        versions.cdn_amp_url,
-        versions.secured,
-        versions.body,
+        file_articles.title,
+        file_articles.excerpt,
+        file_articles.published_at,
+        file_articles.updated_at,
+        file_articles.provider_id,
+        file_articles.category,
+        file_articles.type,
+        file_articles.quality,
+        file_articles.heat,
+        file_articles.is_published,
+        file_articles.amp_url,
+        file_articles.cdn_amp_url,
+        file_articles.secured,
+        file_articles.body,
         chosen.has_source_file,
         case when chosen.has_source_file then files.path end as source_path,
         case when chosen.has_source_file then files.source_file_id end as source_file_id,
-        versions.extra::json as extra,
+        file_articles.extra::json as extra,
         coalesce(stories.story_id, chosen.article_id) as story_id
     from chosen
-    inner join versions using (version_id)
+    inner join file_articles using (file_article_id)
     left join stories using (article_id)
     left join files using (source_file_id)
 )

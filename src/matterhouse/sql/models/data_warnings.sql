@@ -9,8 +9,8 @@ final as (
         warnings.raw_value,
         warnings.message,
         files.run_id
-    from staging.file_warnings as warnings
-    inner join staging.files as files using (source_file_id)
+    from parsed.file_warnings as warnings
+    inner join parsed.files as files using (source_file_id)
 )
 
 select * from final

@@ -1,9 +1,9 @@
--- Grain: one row per image of a published article version.
+-- Grain: one row per image of an article's chosen file article.
 with
 
 chosen as (
-    select article_id, version_id
-    from staging.chosen_versions
+    select article_id, file_article_id
+    from intermediate.chosen_file_articles
 ),
 
 final as (
@@ -15,8 +15,8 @@ final as (
         images.height,
         images.title,
         images.extra::json as extra
-    from staging.version_images as images
-    inner join chosen using (version_id)
+    from parsed.file_article_images as images
+    inner join chosen using (file_article_id)
 )
 
 select * from final

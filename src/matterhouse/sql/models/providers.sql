@@ -4,15 +4,15 @@
 with
 
 chosen as (
-    select version_id
-    from staging.chosen_versions
+    select file_article_id
+    from intermediate.chosen_file_articles
 ),
 
 mentions as (
-    select versions.provider_id, versions.provider_domain, versions.provider_name
-    from staging.file_articles as versions
-    inner join chosen using (version_id)
-    where versions.provider_id is not null
+    select file_articles.provider_id, file_articles.provider_domain, file_articles.provider_name
+    from parsed.file_articles as file_articles
+    inner join chosen using (file_article_id)
+    where file_articles.provider_id is not null
 ),
 
 name_counts as (

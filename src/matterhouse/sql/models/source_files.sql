@@ -3,13 +3,13 @@ with
 
 files as (
     select source_file_id, source, path, size_bytes, modified_at, content_hash, article_id, reason, run_id
-    from staging.files
+    from parsed.files
 ),
 
 published as (
-    select versions.article_id, versions.source_file_id, files.path
-    from staging.chosen_versions as chosen
-    inner join staging.file_articles as versions using (version_id)
+    select file_articles.article_id, file_articles.source_file_id, files.path
+    from intermediate.chosen_file_articles as chosen
+    inner join parsed.file_articles as file_articles using (file_article_id)
     inner join files using (source_file_id)
     where chosen.has_source_file
 ),

@@ -12,15 +12,15 @@ with recursive
 candidates as (
     select
         chosen.article_id,
-        versions.story_key,
-        versions.published_at,
+        file_articles.story_key,
+        file_articles.published_at,
         row_number() over (
-            partition by versions.story_key order by versions.published_at, chosen.article_id
+            partition by file_articles.story_key order by file_articles.published_at, chosen.article_id
         ) as copy_number
-    from staging.chosen_versions as chosen
-    inner join staging.file_articles as versions using (version_id)
-    where versions.story_key is not null and versions.published_at is not null
-    qualify count(*) over (partition by versions.story_key) > 1
+    from intermediate.chosen_file_articles as chosen
+    inner join parsed.file_articles as file_articles using (file_article_id)
+    where file_articles.story_key is not null and file_articles.published_at is not null
+    qualify count(*) over (partition by file_articles.story_key) > 1
 ),
 
 walk as (

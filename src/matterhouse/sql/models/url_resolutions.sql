@@ -4,7 +4,7 @@
 -- AMP wrapping are removed (url_key, transforms/variants.py). Rules, in order:
 -- 1. A URL that is the webUrl of a file of its own is that article; never resolved away.
 -- 2. Otherwise it resolves to the article with files of its own one of whose URLs (its
---    webUrl, ampWebUrl or cdnAmpWebUrl, as its versions give them) has the same key, when
+--    webUrl, ampWebUrl or cdnAmpWebUrl, as its file_articles give them) has the same key, when
 --    exactly one article has that key; when several do, to the one naming this very URL,
 --    if exactly one does; else it is not resolved (an ambiguous key never merges).
 -- 3. Otherwise it resolves to the article known from related entries whose URL is the key
@@ -14,20 +14,20 @@ with
 
 files as (
     select source_file_id
-    from staging.files
+    from parsed.files
     where reason is null
 ),
 
 named as (
     select
-        versions.article_id as named_id,
-        versions.embed_position is null as is_own,
+        file_articles.article_id as named_id,
+        file_articles.embed_position is null as is_own,
         urls.url,
         urls.url_key,
-        urls.url = versions.url as is_its_url
-    from staging.version_urls as urls
-    inner join staging.file_articles as versions using (version_id)
-    inner join files on files.source_file_id = versions.source_file_id
+        urls.url = file_articles.url as is_its_url
+    from parsed.file_article_urls as urls
+    inner join parsed.file_articles as file_articles using (file_article_id)
+    inner join files on files.source_file_id = file_articles.source_file_id
 ),
 
 own_urls as (

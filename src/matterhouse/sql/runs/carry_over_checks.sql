@@ -4,5 +4,5 @@
 insert into check_results (run_id, check_name, status, failing_rows, sample)
 select $run_id, results.check_name, results.status, results.failing_rows, results.sample
 from check_results as results
-join staging.last_checks as last on results.run_id = last.run_id
+join state.last_checks as last on results.run_id = last.run_id
 where last.fingerprint = $fingerprint

@@ -22,8 +22,8 @@ using (
         versions.excerpt,
         versions.updated_at,
         min(files.path) as source_path
-    from staging.file_articles as versions
-    inner join staging.files as files using (source_file_id)
+    from parsed.file_articles as versions
+    inner join parsed.files as files using (source_file_id)
     where files.reason is null and versions.embed_position is null
     group by versions.article_id, versions.title, versions.excerpt, versions.updated_at
 ) as seen

@@ -8,10 +8,10 @@ select
     case when previous.source_file_id is null then 'added' else 'changed' end,
     run_files.content_hash
 from run_files
-left join staging.files as previous using (source_file_id)
+left join parsed.files as previous using (source_file_id)
 where previous.content_hash is distinct from run_files.content_hash
    or previous.reason is distinct from run_files.reason
 union all
 select $run_id, source_file_id, source, path, 'deleted', content_hash
-from staging.files
+from parsed.files
 where source_file_id in (select unnest($deleted_ids))

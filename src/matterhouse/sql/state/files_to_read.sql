@@ -15,7 +15,7 @@ select
             then known.content_hash
     end as previous_hash
 from scan
-left join staging.files as known
+left join parsed.files as known
     on known.source = scan.source and known.path = scan.path
 where $full_refresh
    or known.source_file_id is null

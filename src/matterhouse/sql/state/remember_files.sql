@@ -1,3 +1,3 @@
--- Adds this run's rows to staging table {table}.
-insert into staging.{table} by name
+-- Adds this run's rows to parsed table {table}.
+insert into parsed.{table} by name
 select * from run_{table}

@@ -2,5 +2,5 @@
 -- their rows may differ although their bytes did not, so the tables are rebuilt.
 select count(*) as reparsed
 from run_files
-join staging.files as known using (source_file_id)
+join parsed.files as known using (source_file_id)
 where known.parse_rules <> run_files.parse_rules

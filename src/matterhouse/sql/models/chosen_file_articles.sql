@@ -1,0 +1,90 @@
+-- Grain: one row per article_id: the file article the warehouse publishes (the merge rules),
+-- and the article's URL. Related entries count for the article their URL resolves to
+-- (url_resolutions.sql).
+-- 1. An article with files of its own takes its newest own file article: latest updated_at,
+--    then latest published_at, then the greatest (path, source); nulls sort last.
+-- 2. An article known only from related lists takes, among the entries in the related
+--    lists of published file articles, the newest by the same order, then the lowest position.
+--    Entries in superseded or rejected files do not count.
+with
+
+files as (
+    select source_file_id, source, path
+    from parsed.files
+    where reason is null
+),
+
+resolutions as (
+    select named_id, article_id, url
+    from intermediate.url_resolutions
+),
+
+file_articles as (
+    select
+        file_articles.file_article_id,
+        file_articles.source_file_id,
+        file_articles.embed_position,
+        coalesce(resolutions.article_id, file_articles.article_id) as article_id,
+        coalesce(resolutions.url, file_articles.url) as url,
+        file_articles.updated_at,
+        file_articles.published_at
+    from parsed.file_articles as file_articles
+    left join resolutions on resolutions.named_id = file_articles.article_id
+),
+
+own_ranked as (
+    select
+        file_articles.file_article_id,
+        file_articles.source_file_id,
+        file_articles.article_id,
+        file_articles.url,
+        row_number() over (
+            partition by file_articles.article_id
+            order by
+                file_articles.updated_at desc nulls last,
+                file_articles.published_at desc nulls last,
+                files.path desc,
+                files.source desc
+        ) as rank_in_article
+    from file_articles
+    inner join files using (source_file_id)
+    where file_articles.embed_position is null
+),
+
+own_winners as (
+    select file_article_id, source_file_id, article_id, url
+    from own_ranked
+    where rank_in_article = 1
+),
+
+embed_ranked as (
+    select
+        file_articles.file_article_id,
+        file_articles.article_id,
+        file_articles.url,
+        row_number() over (
+            partition by file_articles.article_id
+            order by
+                file_articles.updated_at desc nulls last,
+                file_articles.published_at desc nulls last,
+                files.path desc,
+                files.source desc,
+                file_articles.embed_position
+        ) as rank_in_article
+    from file_articles
+    inner join own_winners as hosts using (source_file_id)
+    inner join files using (source_file_id)
+    where file_articles.embed_position is not null
+      and file_articles.article_id not in (select article_id from own_winners)
+),
+
+final as (
+    select article_id, url, file_article_id, true as has_source_file
+    from own_winners
+    union all
+    select article_id, url, file_article_id, false as has_source_file
+    from embed_ranked
+    where rank_in_article = 1
+)
+
+select * from final
