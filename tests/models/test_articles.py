@@ -63,7 +63,7 @@ def test_a_related_only_article_names_no_file(con):
     assert articles(con, [chosen("C", "h/0", has_source_file=False)], [file_article("h/0", "h.md")]) == [article("C", "t", None)]
 
 
-def test_only_chosen_versions_become_articles(con):
+def test_only_chosen_file_articles_become_articles(con):
     """A file article no article chose (a superseded file's, a resolved variant's entry) is no row."""
     file_articles = [
         file_article("a", "a.md", "new"),

@@ -67,7 +67,7 @@ def test_no_publication_time_makes_no_story(con):
     assert stories(con, *copies) == story("B", "B", "C")
 
 
-def test_only_chosen_versions_count(con):
+def test_only_chosen_file_articles_count(con):
     """A file article that is not published (a superseded file's) is no copy."""
     superseded = copy("B", "2024-05-01 06:00") | {"file_article_id": "B/old"}
     copies = copy("A", "2024-05-01 06:00"), copy("B", "2024-05-01 07:00", "harbor strike ends today")
