@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from matterhouse.plumbing.settings import resolve
+from matterhouse.plumbing.storage import Location
 from matterhouse.steps import parse_worker
 from matterhouse.steps.parse import _bare_main_module, parse_pool
 from matterhouse.steps.plan import plan_files
@@ -58,6 +60,8 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
         "import gc, sys\n"
         "from pathlib import Path\n"
         "from matterhouse.steps.parse_worker import parse_batch\n"
+        "from matterhouse.plumbing.settings import resolve\n"
+        "from matterhouse.plumbing.storage import Location\n"
         "from matterhouse.steps.scan import find_files\n"
         "from matterhouse.steps.plan import plan_files\n"
         "from matterhouse.store.schema import ensure_schema\n"
@@ -68,7 +72,8 @@ def test_parsing_leaves_no_reference_cycles(tmp_path):
         "plan = plan_files(found, empty, False, Path(sys.argv[2], 'to-read.parquet'))\n"
         "gc.collect()\n"
         "gc.disable()\n"
-        "parse_batch(next(plan.batches(10_000)), sys.argv[2], 0, 5_000_000)\n"
+        "options = resolve(sys.argv[1], environ={})\n"
+        "parse_batch(next(plan.batches(10_000)), Location.of(sys.argv[2]), 0, options)\n"
         "print(plan.to_read_count, gc.collect())\n"
     )
     output = subprocess.run(
@@ -83,10 +88,11 @@ def test_workers_build_arrow_tables_without_importing_pandas(tmp_path):
     first batch; the pool's workers never do, and their batches still come out whole."""
     found = find_files(ROOT / "tests" / "cases", ("md", "txt", "markdown"), 5_000_000)
     batch = next(plan_files(found, empty_warehouse(), False, tmp_path / "to-read.parquet").batches(10_000))
+    options = resolve(ROOT / "tests" / "cases", environ={})
 
     def parse_then_ask(pool) -> bool:
         with _bare_main_module():
-            pool.submit(parse_worker.parse_batch, batch, str(tmp_path / str(id(pool))), 0, 5_000_000).result()
+            pool.submit(parse_worker.parse_batch, batch, Location.of(tmp_path / str(id(pool))), 0, options).result()
         return pool.submit(eval, PANDAS_IMPORTED).result()
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as plain_pool:
@@ -109,7 +115,8 @@ def parse_after_the_scan(tmp_path, change, max_file_size: int = 5_000_000) -> tu
     plan = plan_files(find_files(source, ("md",), max_file_size), empty_warehouse(), False, tmp_path / "to-read.parquet")
     batch = next(plan.batches(10))
     change(article)
-    parse_worker.parse_batch(batch, str(tmp_path / "staging"), 0, max_file_size)
+    options = resolve(source, environ={}, max_file_size=max_file_size)
+    parse_worker.parse_batch(batch, Location.of(tmp_path / "staging"), 0, options)
     files = pq.read_table(tmp_path / "staging" / "files").to_pylist()
     versions = pq.read_table(tmp_path / "staging" / "file_articles").to_pylist()
     return files[0], versions[0] if versions else None

@@ -12,7 +12,7 @@ import pytest
 
 import matterhouse
 from matterhouse.plumbing.settings import ConfigurationError, resolve
-from matterhouse.plumbing.storage import StorageError, parse_storage_options
+from matterhouse.plumbing.storage import Location, StorageError, parse_storage_options
 from matterhouse.steps import publish, staging_area
 from matterhouse.store import publication
 from matterhouse.store.tables import PUBLISHED_TABLES
@@ -78,7 +78,7 @@ def test_keep_runs_drops_older_manifests_and_the_files_only_they_listed(tmp_path
 
 
 def test_a_manifest_is_created_once_only(tmp_path):
-    fs, root = publication.open_location(str(tmp_path))
+    fs, root = Location.of(tmp_path).filesystem()
     publish._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
     with pytest.raises(publish.PublishConflict, match="created by another writer"):
         publish._create_exclusively(fs, f"{root}/0000000001.json", b"{}")
@@ -147,7 +147,7 @@ def test_workers_writing_where_the_loader_cannot_read_fail_the_run_before_the_lo
 
     class WorkersElsewhere(Steps):
         def parse(self, plan, staging, options):
-            return super().parse(plan, str(tmp_path / "another-machine"), options)
+            return super().parse(plan, Location.of(tmp_path / "another-machine"), options)
 
     matterhouse.run([CASES / "examples" / "input"], tmp_path / "warehouse")
     before = query(tmp_path / "warehouse", "select count(*) from etl_runs")
@@ -166,16 +166,19 @@ def test_locations_and_storage_options_resolve(tmp_path):
         staging=f"file://{tmp_path}/staging",
         environ={},
     )
-    assert options.sources == ("s3://bucket/news", tmp_path.resolve())
+    assert [(source.text, source.is_url) for source in options.sources] == [("s3://bucket/news", True), (str(tmp_path), False)]
+    assert all(source.storage_options == options.storage_options for source in options.sources)
     assert options.storage_options == {
         "endpoint_url": "http://127.0.0.1:9000",
         "anon": True,
         "client_kwargs": {"region_name": "eu"},
     }
-    assert options.publish == "s3://bucket/tables" and options.staging == str(tmp_path / "staging")
+    assert options.publish == Location("s3://bucket/tables", True) and options.staging == Location(
+        str(tmp_path / "staging"), False
+    )
     assert options.keep_runs == 10 and options.dask_address is None
     urls_and_folders = resolve(environ={"MATTERHOUSE_SOURCE": f"s3://bucket/news:{tmp_path}:memory://other/x"})
-    assert urls_and_folders.sources == ("s3://bucket/news", tmp_path.resolve(), "memory://other/x")
+    assert [str(source) for source in urls_and_folders.sources] == ["s3://bucket/news", str(tmp_path), "memory://other/x"]
     environment = {"MATTERHOUSE_DASK_ADDRESS": "tcp://10.0.0.5:8786", "MATTERHOUSE_KEEP_RUNS": "3",
                    "MATTERHOUSE_STORAGE_OPTIONS": '{"anon": true}'}  # fmt: skip
     from_environment = resolve([tmp_path], environ=environment)

@@ -8,6 +8,7 @@ from matterhouse.plumbing.settings import (
     prefect_api_configured,
     resolve,
 )
+from matterhouse.plumbing.storage import Location
 
 
 def test_flags_beat_environment_beat_defaults(tmp_path):
@@ -21,17 +22,19 @@ def test_flags_beat_environment_beat_defaults(tmp_path):
         "MATTERHOUSE_MAX_FILE_SIZE": "1KB",
     }
     from_environment = resolve(environ=environ)
-    assert from_environment.sources == (tmp_path / "a", tmp_path / "b")
+    assert [source.path for source in from_environment.sources] == [tmp_path / "a", tmp_path / "b"]
     assert (from_environment.warehouse, from_environment.extensions) == (tmp_path / "env-warehouse", ("md",))
     assert from_environment.max_file_size == 1024
 
-    from_flags = resolve([str(tmp_path / "c")], str(tmp_path / "flag-warehouse"), ".TXT, md", "2MB", environ=environ)
-    assert from_flags.sources == (tmp_path / "c",)
+    from_flags = resolve(
+        [str(tmp_path / "c")], str(tmp_path / "flag-warehouse"), extensions=".TXT, md", max_file_size="2MB", environ=environ
+    )
+    assert [source.path for source in from_flags.sources] == [tmp_path / "c"]
     assert (from_flags.warehouse, from_flags.extensions) == (tmp_path / "flag-warehouse", ("md", "txt"))
     assert from_flags.max_file_size == 2 * 2**20
 
     defaults = resolve(environ={})
-    assert defaults.sources == (SAMPLE_CORPUS,)
+    assert [source.path for source in defaults.sources] == [SAMPLE_CORPUS]
     assert defaults.extensions == ("markdown", "md", "txt")
     assert (defaults.max_file_size, defaults.checks_dir) == (5 * 2**20, None)
 
@@ -82,4 +85,4 @@ def test_a_prefect_api_is_configured_by_the_environment_or_the_active_profile(tm
 
 
 def test_one_source_may_be_given_without_a_list(tmp_path):
-    assert resolve(str(tmp_path), environ={}).sources == resolve(tmp_path, environ={}).sources == (tmp_path,)
+    assert resolve(str(tmp_path), environ={}).sources == resolve(tmp_path, environ={}).sources == (Location.of(tmp_path),)

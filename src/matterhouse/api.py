@@ -1,9 +1,9 @@
 """The library's front door: `run` a load and `connect` to read the warehouse. The
 README's "Using it from Python" shows both, and a test runs that example."""
 
+import inspect
 import time
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,53 +43,39 @@ class RunResult:
         return summary_text(self.record, self.warehouse, self.seconds, self.published_to)
 
 
-def run(
-    sources: Sequence[str | Path] | None = None,
-    warehouse: str | Path | None = None,
-    *,
-    extensions: str | Sequence[str] | None = None,
-    max_file_size: str | int | None = None,
-    checks_dir: str | Path | None = None,
-    full_refresh: bool = False,
-    batch_size: int | None = None,
-    lock_timeout: float | None = None,
-    storage_options: dict | None = None,
-    dask_address: str | None = None,
-    staging: str | None = None,
-    publish: str | Path | None = None,
-    keep_runs: int | None = None,
-    prefect: bool = False,
-) -> RunResult:
+def run(sources=None, warehouse=None, *, prefect: bool = False, **options) -> RunResult:
     """Load the front-matter files under `sources` (folders or URLs such as s3://bucket/news;
     default: the bundled sample) into the warehouse folder `warehouse` (default:
     ./warehouse), reading only what changed since the last run, or everything with
-    `full_refresh`. Arguments left as None come from the MATTERHOUSE_* environment
-    variables, then the defaults, as for the CLI.
-
-    `storage_options` go to the object store's file system (e.g. endpoint_url);
-    `dask_address` parses on that Dask cluster, its workers writing to `staging` (a URL
-    they all reach); `publish` also publishes each run's tables to a folder or URL, where
-    `read_table` reads them, keeping `keep_runs` runs.
+    `full_refresh=True`. The other keyword arguments are the run options, named as the
+    fields of matterhouse.plumbing.settings.RunOptions (extensions, max_file_size,
+    checks_dir, full_refresh, lock_timeout, batch_size, storage_options, dask_address,
+    staging, publish, keep_runs; `help(matterhouse.run)` lists them); those left out come
+    from the MATTERHOUSE_* environment variables, then the defaults, as for the CLI.
 
     With `prefect=True` the run is a Prefect flow run (on the configured Prefect API, or a
     temporary local server); otherwise it runs right here, with no Prefect at all. Both
     give the same tables. Raises a MatterhouseError subclass for anything a person must
     fix (a missing folder, a locked warehouse, a failed data check)."""
-    options = settings.resolve(
-        sources,
-        warehouse,
-        extensions,
-        max_file_size,
-        checks_dir,
-        batch_size=batch_size,
-        full_refresh=full_refresh,
-        lock_timeout=lock_timeout,
-        storage_options=storage_options,
-        dask_address=dask_address,
-        staging=staging,
-        publish=publish,
-        keep_runs=keep_runs,
-    )
+    return run_resolved(settings.resolve(sources, warehouse, **options), prefect=prefect)
+
+
+run.__signature__ = inspect.Signature(
+    [
+        *(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for name in ("sources", "warehouse")),
+        inspect.Parameter("prefect", inspect.Parameter.KEYWORD_ONLY, default=False),
+        *(
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+            for name in settings.OPTIONS
+            if name not in ("sources", "warehouse")
+        ),
+    ],
+    return_annotation=RunResult,
+)
+
+
+def run_resolved(options: settings.RunOptions, prefect: bool = False) -> RunResult:
+    """Run with options already resolved (the CLI resolves its flags once, then calls this)."""
     clock = time.perf_counter()
     if prefect:
         from matterhouse.flows.pipeline import run_flow
@@ -99,7 +85,8 @@ def run(
         from matterhouse.steps.run import Steps, execute_run
 
         record = execute_run(options, str(uuid.uuid4()), Steps())
-    return RunResult(record, options.warehouse, time.perf_counter() - clock, options.publish)
+    published_to = None if options.publish is None else str(options.publish)
+    return RunResult(record, options.warehouse, time.perf_counter() - clock, published_to)
 
 
 def connect(warehouse: str | Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -118,107 +118,28 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="show the last runs and the size of each table")
     status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     status.add_argument(
-        "--runs", type=positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
+        "--runs", type=settings.positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
     )
     status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
     status.set_defaults(command=status_command, parser=status)
     return parser
 
 
-def positive_integer(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
-
-
 def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options that configure a run, shared by `run` and `serve`."""
-    parser.add_argument(
-        "--source",
-        action="append",
-        metavar="DIR|URL",
-        help="folder or URL (s3://bucket/prefix) to read, repeatable (env MATTERHOUSE_SOURCE; default: the bundled sample/)",
-    )
-    parser.add_argument("--warehouse", metavar="DIR", help="output folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
-    parser.add_argument(
-        "--extensions",
-        metavar="LIST",
-        help="comma-separated file extensions to read (env MATTERHOUSE_EXTENSIONS; default: md,markdown,txt)",
-    )
-    parser.add_argument(
-        "--max-file-size",
-        metavar="SIZE",
-        help="reject larger files unread, e.g. 5MB, 512KB (env MATTERHOUSE_MAX_FILE_SIZE; default: 5MB)",
-    )
-    parser.add_argument(
-        "--checks",
-        metavar="DIR",
-        help="folder of extra data checks: SQL files that must return no rows (env MATTERHOUSE_CHECKS)",
-    )
-    parser.add_argument("--full-refresh", action="store_true", help="read every file again and rebuild everything")
-    parser.add_argument(
-        "--lock-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="how long to wait, with backoff, for another process to release the DuckDB file (default: 30)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"files per parse batch (default: {settings.DEFAULT_BATCH_SIZE})",
-    )
-    parser.add_argument(
-        "--storage-option",
-        action="append",
-        metavar="KEY=VALUE",
-        help="option for the object store's file system, repeatable, e.g. endpoint_url=http://127.0.0.1:9000 "
-        "(env MATTERHOUSE_STORAGE_OPTIONS as JSON; credentials come from the AWS environment or profile)",
-    )
-    parser.add_argument(
-        "--dask-address",
-        metavar="ADDRESS",
-        help="parse on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (env MATTERHOUSE_DASK_ADDRESS; "
-        "default: this machine's cores)",
-    )
-    parser.add_argument(
-        "--staging",
-        metavar="DIR|URL",
-        help="where parse workers write their staged Parquet; every worker must reach it "
-        "(env MATTERHOUSE_STAGING; default: inside the warehouse folder)",
-    )
-    parser.add_argument(
-        "--publish",
-        metavar="DIR|URL",
-        help="also publish each run's tables there, all at once (env MATTERHOUSE_PUBLISH); read them with matterhouse.read_table",
-    )
-    parser.add_argument(
-        "--keep-runs",
-        type=positive_integer,
-        metavar="N",
-        help=f"runs whose tables stay readable, for query --as-of and at --publish (env MATTERHOUSE_KEEP_RUNS; "
-        f"default: {settings.DEFAULT_KEEP_RUNS})",
-    )
+    """The options that configure a run, shared by `run` and `serve`: one flag per
+    RunOptions field, as the field's metadata declares it."""
+    for name, declared in settings.OPTIONS.items():
+        spec = declared.metadata
+        notes = [f"env {spec['env']}" if spec["env"] else None, spec["shown_default"] and f"default: {spec['shown_default']}"]
+        notes = "; ".join(note for note in notes if note)
+        help_text = f"{spec['help']} ({notes})" if notes else spec["help"]
+        named = {"metavar": spec["metavar"]} if spec["metavar"] else {}
+        parser.add_argument(spec["flag"], dest=name, help=help_text, **named, **spec["argparse"])
 
 
 def run_options(args: argparse.Namespace) -> settings.RunOptions:
     """The run options from the flags (flags > environment > defaults)."""
-    return settings.resolve(
-        args.source,
-        args.warehouse,
-        args.extensions,
-        args.max_file_size,
-        args.checks,
-        batch_size=args.batch_size,
-        full_refresh=args.full_refresh,
-        lock_timeout=args.lock_timeout,
-        storage_options=args.storage_option,
-        dask_address=args.dask_address,
-        staging=args.staging,
-        publish=args.publish,
-        keep_runs=args.keep_runs,
-    )
+    return settings.resolve(**{name: getattr(args, name) for name in settings.OPTIONS})
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -227,25 +148,10 @@ def run_command(args: argparse.Namespace) -> int:
     # Prefect reads its logging settings when imported: quiet its console unless asked.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
     options = run_options(args)
-    from matterhouse.api import run
+    from matterhouse.api import run_resolved
 
     try:
-        result = run(
-            [str(source) for source in options.sources],
-            options.warehouse,
-            extensions=options.extensions,
-            max_file_size=options.max_file_size,
-            checks_dir=options.checks_dir,
-            full_refresh=options.full_refresh,
-            batch_size=options.batch_size,
-            lock_timeout=options.lock_timeout,
-            storage_options=options.storage_options,
-            dask_address=options.dask_address,
-            staging=options.staging,
-            publish=options.publish,
-            keep_runs=options.keep_runs,
-            prefect=args.prefect or settings.prefect_api_configured(),
-        )
+        result = run_resolved(options, prefect=args.prefect or settings.prefect_api_configured())
     except MatterhouseError:
         raise
     except Exception as error:

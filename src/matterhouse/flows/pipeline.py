@@ -6,6 +6,7 @@ same tables. The tasks that touch the outside world retry on transient I/O error
 """
 
 import functools
+import inspect
 from contextlib import contextmanager
 import re
 import subprocess
@@ -29,6 +30,7 @@ from matterhouse.steps.load import RunLoad
 from matterhouse.steps.parse_worker import parse_group
 from matterhouse.steps.plan import Plan
 from matterhouse.plumbing.settings import RunOptions
+from matterhouse.plumbing.storage import Location
 from matterhouse.summary import summary_text
 from matterhouse.steps.publish import publish_step
 from matterhouse.steps.run import Steps, execute_run, export_step, load_step, parse_files, scan_step
@@ -72,8 +74,8 @@ class PrefectSteps(Steps):
     def scan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return scan_task(options, to_read_file)
 
-    def parse_here(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-        return parse_task(quote(plan), staging, options.batch_size, options.max_file_size, options.storage_options)
+    def parse_here(self, plan: Plan, staging: Location, options: RunOptions) -> list[dict]:
+        return parse_task(quote(plan), staging, options)
 
     def dask_submitter(self, options: RunOptions) -> DaskSubmitter:
         return PrefectDaskSubmitter(options)
@@ -103,16 +105,8 @@ class PrefectDaskSubmitter(DaskSubmitter):
             self.runner = runner
             yield runner.client
 
-    def submit(self, client, rows, staging: str, first_batch: int):
-        options = self.options
-        parameters = {
-            "rows": rows,
-            "staging_dir": staging,
-            "first_batch_number": first_batch,
-            "batch_size": options.batch_size,
-            "max_file_size": options.max_file_size,
-            "storage_options": options.storage_options,
-        }
+    def submit(self, client, rows, staging: Location, first_batch: int):
+        parameters = {"rows": rows, "staging": staging, "first_batch_number": first_batch, "options": self.options}
         return self.runner.submit(parse_group_task, parameters=parameters)
 
     def completed(self, client, futures):
@@ -124,62 +118,49 @@ class PrefectDaskSubmitter(DaskSubmitter):
             future.wrapped_future.cancel()
 
 
-@flow(name="matterhouse-run", log_prints=False)
-def matterhouse_run(
-    sources: list[str],
-    warehouse: str,
-    extensions: list[str] | None = None,
-    batch_size: int = settings.DEFAULT_BATCH_SIZE,
-    max_file_size: int = settings.DEFAULT_MAX_FILE_SIZE,
-    checks_dir: str | None = None,
-    full_refresh: bool = False,
-    lock_timeout: float = settings.DEFAULT_LOCK_TIMEOUT,
-    storage_options: dict | None = None,
-    dask_address: str | None = None,
-    staging: str | None = None,
-    publish: str | None = None,
-    keep_runs: int = settings.DEFAULT_KEEP_RUNS,
-) -> dict:
+def _matterhouse_run(**parameters) -> dict:
     """Load the front-matter files under `sources` into the warehouse folder `warehouse`,
     reading only files that are new or changed since the last run (all with `full_refresh`).
-
-    `checks_dir` adds the user's own data checks (SQL files returning offending rows) to
-    the built-in ones; `lock_timeout` is how long to wait for another process to release
-    the DuckDB file. Sources may be folders or URLs (s3://...), read with `storage_options`;
-    `dask_address` parses on that Dask cluster, its workers writing to `staging`; `publish`
-    publishes each run's tables to a folder or URL, keeping `keep_runs` runs there."""
-    # The flow's parameters are settings.resolve's arguments, by name; a deployment's
-    # parameters are the whole configuration, so the environment does not count.
-    options = settings.resolve(**flow_run.parameters, environ={})
+    The parameters are the run options (matterhouse.plumbing.settings.RunOptions), as the
+    CLI's flags of the same names: `checks_dir` adds the user's own data checks, sources
+    may be folders or URLs read with `storage_options`, `dask_address` parses on that Dask
+    cluster, its workers writing to `staging`, `publish` publishes each run's tables."""
+    # A deployment's parameters are the whole configuration, so the environment does not count.
+    options = settings.resolve(**parameters, environ={})
     record = execute_run(options, str(flow_run.get_id() or uuid.uuid4()), PrefectSteps())
     _report(record, options.warehouse, options.publish)
     return record
 
 
+def _flow_signature() -> inspect.Signature:
+    """The flow's typed parameters, one per run option, typed as as_parameters gives them:
+    what Prefect shows in its UI and validates a deployment's parameters against."""
+    defaults = settings.as_parameters(settings.RunOptions())
+    parameters = []
+    for name, default in defaults.items():
+        if name in ("sources", "warehouse"):  # a deployment names its own
+            annotation = list[str] if name == "sources" else str
+            parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
+            continue
+        annotation = str | None if default is None else list[str] if isinstance(default, list) else type(default)
+        parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
+    return inspect.Signature(parameters, return_annotation=dict)
+
+
+_matterhouse_run.__signature__ = _flow_signature()
+matterhouse_run = flow(_matterhouse_run, name="matterhouse-run", log_prints=False)
+
+
 def flow_parameters(options: RunOptions) -> dict:
-    """The flow's typed parameters for resolved run options (what `serve` registers).
-    Prefect stores them in plain text and shows them in its UI, so secrets are refused."""
+    """The flow's parameters for resolved run options (what `serve` registers). Prefect
+    stores them in plain text and shows them in its UI, so secrets are refused."""
     secrets = sorted(key for key in options.storage_options if SECRET_OPTION.search(key))
     if secrets:
         raise settings.ConfigurationError(
             f"storage option {secrets[0]} would be stored in plain text with the Prefect flow run's parameters: "
             "give credentials through the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE) instead"
         )
-    return {
-        "sources": [str(source) for source in options.sources],
-        "warehouse": str(options.warehouse),
-        "extensions": list(options.extensions),
-        "batch_size": options.batch_size,
-        "max_file_size": options.max_file_size,
-        "checks_dir": str(options.checks_dir) if options.checks_dir else None,
-        "full_refresh": options.full_refresh,
-        "lock_timeout": options.lock_timeout,
-        "storage_options": options.storage_options,
-        "dask_address": options.dask_address,
-        "staging": options.staging,
-        "publish": options.publish,
-        "keep_runs": options.keep_runs,
-    }
+    return settings.as_parameters(options)
 
 
 def run_flow(options: RunOptions) -> dict:

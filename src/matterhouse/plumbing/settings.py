@@ -1,29 +1,18 @@
-"""Run configuration, resolved in one place: CLI flags > environment variables > defaults.
+"""Run configuration, resolved once, at the edge: arguments (CLI flags, keyword arguments
+of `matterhouse.run`, a flow run's parameters) > environment variables > defaults.
 
-| setting    | flag            | environment variable              | default                  |
-|------------|-----------------|-----------------------------------|--------------------------|
-| sources    | --source (many) | MATTERHOUSE_SOURCE (os.pathsep)   | the bundled sample/      |
-| warehouse  | --warehouse     | MATTERHOUSE_WAREHOUSE             | ./warehouse              |
-| extensions | --extensions    | MATTERHOUSE_EXTENSIONS (commas)   | md,markdown,txt          |
-| file limit | --max-file-size | MATTERHOUSE_MAX_FILE_SIZE         | 5MB                      |
-| checks     | --checks        | MATTERHOUSE_CHECKS                | none (built-in only)     |
-| storage    | --storage-option| MATTERHOUSE_STORAGE_OPTIONS (JSON)| none                     |
-| Dask       | --dask-address  | MATTERHOUSE_DASK_ADDRESS          | local worker processes   |
-| staging    | --staging       | MATTERHOUSE_STAGING               | inside the warehouse     |
-| publish    | --publish       | MATTERHOUSE_PUBLISH               | none                     |
-| kept runs  | --keep-runs     | MATTERHOUSE_KEEP_RUNS             | 10                       |
-
-A source may be a folder or a URL (s3://bucket/prefix, or any fsspec URL); so may the
-staging area and the publish target.
-
-The library's `matterhouse.run()` resolves its keyword arguments the same way.
+Each option is declared once, as a field of RunOptions with its flag, environment variable
+and help in the field's metadata: the CLI's flags, `matterhouse.run`'s keyword arguments
+and the Prefect flow's parameters are all made from those fields. A source, the staging
+area and the publish target may each be a folder or a URL (s3://bucket/prefix, or any
+fsspec URL): that is decided here, once, as a storage.Location.
 """
 
 import os
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -58,45 +47,160 @@ class ConfigurationError(MatterhouseError):
     """A setting that cannot work, such as a source folder that does not exist."""
 
 
+def positive_integer(text: str) -> int:
+    """A command-line count of 1 or more."""
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def option(
+    flag: str, help: str, *, env: str | None = None, metavar: str | None = None, shown_default: str | None = None, **argparse
+) -> dict:
+    """A RunOptions field's metadata: how people give the option, and its default as
+    people read it. `argparse` holds the add_argument keywords beyond flag, help and
+    metavar (action, type)."""
+    return {"flag": flag, "env": env, "help": help, "metavar": metavar, "shown_default": shown_default, "argparse": argparse}
+
+
 @dataclass(frozen=True)
 class RunOptions:
-    """Everything that configures a run, resolved and checked."""
+    """Everything that configures a run, resolved and checked (`resolve`)."""
 
-    sources: tuple[Path | str, ...]  # folders, or URLs (str) read through fsspec
-    warehouse: Path
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    checks_dir: Path | None = None
-    batch_size: int = DEFAULT_BATCH_SIZE
-    full_refresh: bool = False
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
-    storage_options: dict = field(default_factory=dict)
-    dask_address: str | None = None  # parse on this Dask cluster instead of local processes
-    staging: str | None = None  # where parse workers write (a URL all of them reach); None: the run's folder
-    publish: str | None = None  # a folder or URL to publish each run's tables to
-    keep_runs: int = DEFAULT_KEEP_RUNS
+    sources: tuple[storage.Location, ...] = field(
+        default=(),
+        metadata=option(
+            "--source",
+            "folder or URL (s3://bucket/prefix) to read, repeatable",
+            shown_default="the bundled sample",
+            env="MATTERHOUSE_SOURCE",
+            metavar="DIR|URL",
+            action="append",
+        ),
+    )
+    warehouse: Path = field(
+        default=DEFAULT_WAREHOUSE,
+        metadata=option("--warehouse", "output folder", shown_default="./warehouse", env="MATTERHOUSE_WAREHOUSE", metavar="DIR"),
+    )
+    extensions: tuple[str, ...] = field(
+        default=DEFAULT_EXTENSIONS,
+        metadata=option(
+            "--extensions",
+            "comma-separated file extensions to read",
+            shown_default="md,markdown,txt",
+            env="MATTERHOUSE_EXTENSIONS",
+            metavar="LIST",
+        ),
+    )
+    max_file_size: int = field(
+        default=DEFAULT_MAX_FILE_SIZE,
+        metadata=option(
+            "--max-file-size",
+            "reject larger files unread, e.g. 5MB, 512KB",
+            shown_default="5MB",
+            env="MATTERHOUSE_MAX_FILE_SIZE",
+            metavar="SIZE",
+        ),
+    )
+    checks_dir: Path | None = field(
+        default=None,
+        metadata=option(
+            "--checks", "folder of extra data checks: SQL files that must return no rows", env="MATTERHOUSE_CHECKS", metavar="DIR"
+        ),
+    )
+    full_refresh: bool = field(
+        default=False, metadata=option("--full-refresh", "read every file again and rebuild everything", action="store_true")
+    )
+    lock_timeout: float = field(
+        default=DEFAULT_LOCK_TIMEOUT,
+        metadata=option(
+            "--lock-timeout",
+            "how long to wait, with backoff, for another process to release the DuckDB file",
+            shown_default=f"{DEFAULT_LOCK_TIMEOUT:.0f}",
+            metavar="SECONDS",
+            type=float,
+        ),
+    )
+    batch_size: int = field(
+        default=DEFAULT_BATCH_SIZE,
+        metadata=option("--batch-size", "files per parse batch", shown_default=str(DEFAULT_BATCH_SIZE), metavar="N", type=int),
+    )
+    storage_options: dict = field(
+        default_factory=dict,
+        metadata=option(
+            "--storage-option",
+            "option for the object store's file system, repeatable, e.g. endpoint_url=http://127.0.0.1:9000; "
+            "credentials come from the AWS environment or profile",
+            env="MATTERHOUSE_STORAGE_OPTIONS",  # a JSON object
+            metavar="KEY=VALUE",
+            action="append",
+        ),
+    )
+    dask_address: str | None = field(
+        default=None,
+        metadata=option(
+            "--dask-address",
+            "parse on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786",
+            shown_default="this machine's cores",
+            env="MATTERHOUSE_DASK_ADDRESS",
+            metavar="ADDRESS",
+        ),
+    )
+    staging: storage.Location | None = field(
+        default=None,
+        metadata=option(
+            "--staging",
+            "the staging area, where parse workers write the run's Parquet; every worker must reach it",
+            shown_default="inside the warehouse folder",
+            env="MATTERHOUSE_STAGING",
+            metavar="DIR|URL",
+        ),
+    )
+    publish: storage.Location | None = field(
+        default=None,
+        metadata=option(
+            "--publish",
+            "also publish each run's tables there, all at once; read them with matterhouse.read_table",
+            env="MATTERHOUSE_PUBLISH",
+            metavar="DIR|URL",
+        ),
+    )
+    keep_runs: int = field(
+        default=DEFAULT_KEEP_RUNS,
+        metadata=option(
+            "--keep-runs",
+            "runs whose tables stay readable, for query --as-of and at --publish",
+            shown_default=str(DEFAULT_KEEP_RUNS),
+            env="MATTERHOUSE_KEEP_RUNS",
+            metavar="N",
+            type=positive_integer,
+        ),
+    )
+
+
+# The options, by name, in their declared order.
+OPTIONS = {option.name: option for option in fields(RunOptions)}
 
 
 def resolve(
-    sources: Sequence[str | Path] | None = None,
+    sources: Sequence[str | Path] | str | Path | None = None,
     warehouse: str | Path | None = None,
-    extensions: str | Sequence[str] | None = None,
-    max_file_size: str | int | None = None,
-    checks_dir: str | Path | None = None,
     *,
-    batch_size: int | None = None,
-    full_refresh: bool = False,
-    lock_timeout: float | None = None,
-    storage_options: dict | Sequence[str] | None = None,
-    dask_address: str | None = None,
-    staging: str | None = None,
-    publish: str | Path | None = None,
-    keep_runs: int | None = None,
     environ: dict | None = None,
+    **given,
 ) -> RunOptions:
-    """Run options from arguments, then the environment, then defaults; checks that the
-    folders exist. Extensions may be a list or comma-separated text, sizes bytes or text."""
+    """Run options from arguments named as RunOptions' fields, then the environment, then
+    defaults; checks that the folders exist. Extensions may be a list or comma-separated
+    text, sizes bytes or text, storage options a dict or key=value pairs."""
+    unknown = sorted(set(given) - set(OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown run option {unknown[0]!r}; the options are {', '.join(OPTIONS)}")
     environ = os.environ if environ is None else environ
+    storage_options = given.get("storage_options")
+    if not isinstance(storage_options, dict):
+        storage_options = storage.parse_storage_options(storage_options, environ.get("MATTERHOUSE_STORAGE_OPTIONS"))
     if isinstance(sources, (str, Path)):
         sources = [sources]
     if sources is None and environ.get("MATTERHOUSE_SOURCE") is not None:
@@ -105,45 +209,35 @@ def resolve(
     if sources is not None and not sources:  # never the sample in place of the user's files
         raise ConfigurationError("no source folder given: pass one or more, e.g. --source news/")
     # The same folder twice counts once; one inside another would read its files twice.
-    source_paths = tuple(dict.fromkeys(_source(source) for source in sources or [SAMPLE_CORPUS]))
-    for source in source_paths:
-        if isinstance(source, str):
-            storage.check_protocol(source)
-            for other in source_paths:
-                if isinstance(other, str) and other != source and source.startswith(f"{other}/"):
-                    raise ConfigurationError(
-                        f"source {source} is inside source {other}, so its files would be read twice: give only {other}"
-                    )
-            continue
-        if not source.is_dir():
+    locations = tuple(dict.fromkeys(storage.Location.of(source, storage_options) for source in sources or [SAMPLE_CORPUS]))
+    for source in locations:
+        if not source.is_url and not source.path.is_dir():
             raise ConfigurationError(f"source folder {source} does not exist or is not a folder")
-        for other in source_paths:
-            if isinstance(other, Path) and other != source and source.is_relative_to(other):
+        for other in locations:
+            if other.is_url == source.is_url and other != source and source.text.startswith(f"{other.text.rstrip('/')}/"):
+                kind = "" if source.is_url else " folder"
                 raise ConfigurationError(
-                    f"source folder {source} is inside source folder {other}, so its files would be read twice: give only {other}"
+                    f"source{kind} {source} is inside source{kind} {other}, so its files would be read twice: give only {other}"
                 )
-    extensions = extensions or environ.get("MATTERHOUSE_EXTENSIONS") or DEFAULT_EXTENSIONS
+    extensions = given.get("extensions") or environ.get("MATTERHOUSE_EXTENSIONS") or DEFAULT_EXTENSIONS
     if isinstance(extensions, str):
         extensions = extensions.split(",")
     extension_list = tuple(sorted({part.strip().lstrip(".").lower() for part in extensions if part.strip()}))
     if not extension_list:
         raise ConfigurationError("no file extensions given: pass e.g. --extensions md,txt")
-    size = max_file_size or environ.get("MATTERHOUSE_MAX_FILE_SIZE") or DEFAULT_MAX_FILE_SIZE
-    checks_text = checks_dir or environ.get("MATTERHOUSE_CHECKS")
+    size = given.get("max_file_size") or environ.get("MATTERHOUSE_MAX_FILE_SIZE") or DEFAULT_MAX_FILE_SIZE
+    checks_text = given.get("checks_dir") or environ.get("MATTERHOUSE_CHECKS")
     checks = Path(checks_text).expanduser().resolve() if checks_text else None
     if checks is not None and not checks.is_dir():
         raise ConfigurationError(f"checks folder {checks} does not exist or is not a folder")
+    lock_timeout = given.get("lock_timeout")
     if lock_timeout is not None and lock_timeout < 0:
         raise ConfigurationError(f"lock timeout {lock_timeout:g} is negative: give the seconds to wait, e.g. 30")
+    batch_size = given.get("batch_size")
     if batch_size is not None and batch_size < 1:
         raise ConfigurationError(f"batch size {batch_size} is not a positive number of files")
-    if not isinstance(storage_options, dict):
-        storage_options = storage.parse_storage_options(storage_options, environ.get("MATTERHOUSE_STORAGE_OPTIONS"))
-    staging = staging or environ.get("MATTERHOUSE_STAGING") or None
-    publish = publish or environ.get("MATTERHOUSE_PUBLISH") or None
-    for location in (staging, publish):
-        if location is not None and storage.is_url(location):
-            storage.check_protocol(str(location))
+    staging, publish = (given.get(name) or environ.get(OPTIONS[name].metadata["env"]) or None for name in ("staging", "publish"))
+    keep_runs = given.get("keep_runs")
     if keep_runs is None:
         text = environ.get("MATTERHOUSE_KEEP_RUNS") or str(DEFAULT_KEEP_RUNS)
         if not text.strip().isdigit():
@@ -152,30 +246,34 @@ def resolve(
     if keep_runs < 1:
         raise ConfigurationError(f"--keep-runs {keep_runs}: keep at least the current run (1 or more)")
     return RunOptions(
-        sources=source_paths,
+        sources=locations,
         warehouse=resolve_warehouse(warehouse, environ),
         extensions=extension_list,
         max_file_size=size if isinstance(size, int) else parse_size(size),
         checks_dir=checks,
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
-        full_refresh=full_refresh,
+        full_refresh=bool(given.get("full_refresh")),
         lock_timeout=DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
         storage_options=storage_options,
-        dask_address=dask_address or environ.get("MATTERHOUSE_DASK_ADDRESS") or None,
-        staging=_location(staging),
-        publish=_location(publish),
+        dask_address=given.get("dask_address") or environ.get("MATTERHOUSE_DASK_ADDRESS") or None,
+        staging=None if staging is None else storage.Location.of(staging, storage_options),
+        publish=None if publish is None else storage.Location.of(publish, storage_options),
         keep_runs=keep_runs,
     )
 
 
-def _source(source: str | Path) -> Path | str:
-    """A source folder as an absolute path; a URL (s3://...) as written, without trailing slashes."""
-    return storage.normalize_url(str(source)) if storage.is_url(source) else storage.local_path(source)
-
-
-def _location(location: str | Path | None) -> str | None:
-    """A staging or publish location: a normalized URL, or an absolute local path."""
-    return None if location is None else str(_source(location))
+def as_parameters(options: RunOptions) -> dict:
+    """Resolved options as plain values (text, numbers, lists, a dict) that resolve takes
+    back unchanged: a Prefect flow run's parameters."""
+    plain = {}
+    for name in OPTIONS:
+        value = getattr(options, name)
+        if isinstance(value, tuple):
+            value = [str(item) for item in value]
+        elif isinstance(value, (Path, storage.Location)):
+            value = str(value)
+        plain[name] = value
+    return plain
 
 
 def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None = None) -> Path:

@@ -1,6 +1,7 @@
-"""Locations given as URLs (s3://bucket/prefix and any other fsspec URL): sources, the
-staging area and the publish target. Plain paths and file:// URLs stay local paths,
-read with the operating system's calls.
+"""Locations: sources, the staging area and the publish target, each a folder or a URL
+(s3://bucket/prefix and any other fsspec URL). Which one is decided once, when options
+are resolved (`Location.of`), and carried: plain paths and file:// URLs stay local
+folders, read with the operating system's calls.
 
 fsspec and its backends (s3fs for s3://) load only when a URL is given, so a run over
 folders pays nothing for them. S3 credentials and endpoint come from the standard AWS
@@ -11,6 +12,7 @@ key, secret, anon.
 
 import json
 import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +24,50 @@ EXTRAS = {"s3": "s3", "s3a": "s3"}
 
 class StorageError(MatterhouseError):
     """A location that cannot be reached or read: a missing bucket, refused credentials."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A folder or a URL, and the storage options to reach it: decided once (`of`), then
+    carried to the scan, the parse workers (pickled to processes or Dask), the staging
+    area and publishing."""
+
+    text: str  # an absolute folder path, or a normalized URL
+    is_url: bool
+    storage_options: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, location: "str | Path | Location", storage_options: dict | None = None) -> "Location":
+        """A location as given: a URL (checked that fsspec can read its protocol), or a
+        folder made absolute."""
+        if isinstance(location, Location):
+            return location
+        if is_url(location):
+            url = normalize_url(str(location))
+            check_protocol(url)
+            return cls(url, True, storage_options or {})
+        return cls(str(local_path(location)), False, storage_options or {})
+
+    @property
+    def path(self) -> Path:
+        """The folder (a local location only)."""
+        if self.is_url:
+            raise ValueError(f"{self.text} is a URL, not a folder")
+        return Path(self.text)
+
+    def filesystem(self):
+        """The fsspec file system and this location's root path in it."""
+        if self.is_url:
+            return filesystem(self.text, self.storage_options)
+        import fsspec
+
+        return fsspec.filesystem("file"), self.text
+
+    def child(self, name: str) -> "Location":
+        return Location(f"{self.text}/{name}", self.is_url, self.storage_options)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def is_url(location: str | Path) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from matterhouse.plumbing.settings import RunOptions
-from matterhouse.plumbing.storage import StorageError, is_url
+from matterhouse.plumbing.storage import Location, StorageError
 from matterhouse.steps.plan import Plan
 
 # Batches per task: 10 batches of 1,000 files are 2-3 s of parsing on one core.
@@ -89,11 +89,11 @@ def marker_name(worker_address: str) -> str:
     return MARKER_PREFIX + uuid.uuid5(uuid.NAMESPACE_URL, worker_address).hex
 
 
-def check_reach(client, staging: str, options: RunOptions) -> None:
+def check_reach(client, staging: Location, options: RunOptions) -> None:
     """Refuse the run, before any work, if a worker cannot read a source folder or write
     where this machine reads the staged files (URLs are the same wherever they are read)."""
-    folders = [str(source) for source in options.sources if not is_url(source)]
-    staging_dir = None if is_url(staging) else staging
+    folders = [source.text for source in options.sources if not source.is_url]
+    staging_dir = None if staging.is_url else staging.text
     if not folders and staging_dir is None:
         return
     answers = client.run(probe_reach, folders, staging_dir)
@@ -130,18 +130,15 @@ class DaskSubmitter:
         finally:
             client.close()
 
-    def submit(self, client, rows: pa.Table, staging: str, first_batch: int):
+    def submit(self, client, rows: pa.Table, staging: Location, first_batch: int):
         from matterhouse.steps import parse_worker
 
-        options = self.options
         return client.submit(
             parse_worker.parse_group,
             rows,
             staging,
             first_batch,
-            options.batch_size,
-            options.max_file_size,
-            options.storage_options,
+            self.options,
             pure=False,
             key=f"matterhouse-parse-{self.run_key}-{first_batch:06d}",
         )
@@ -157,7 +154,7 @@ class DaskSubmitter:
         client.cancel(list(futures), force=True)
 
 
-def parse_on_dask(plan: Plan, staging: str, options: RunOptions, submitter: DaskSubmitter | None = None) -> list[dict]:
+def parse_on_dask(plan: Plan, staging: Location, options: RunOptions, submitter: DaskSubmitter | None = None) -> list[dict]:
     """Parse the plan's files on the Dask cluster at options.dask_address; return the
     files found only touched. On an error or interrupt the tasks not yet started are
     cancelled (running ones finish their batches; the next run removes what they wrote)."""

@@ -11,26 +11,26 @@ from contextlib import contextmanager
 
 from matterhouse.plumbing.interrupts import terminate_workers
 from matterhouse.plumbing.progress_bar import file_progress
+from matterhouse.plumbing.settings import RunOptions
+from matterhouse.plumbing.storage import Location
 from matterhouse.steps import parse_worker
 from matterhouse.steps.plan import Plan
 
 
-def parse_files(
-    plan: Plan, staging_dir: str, batch_size: int, max_file_size: int, storage_options: dict | None = None
-) -> list[dict]:
+def parse_files(plan: Plan, staging: Location, options: RunOptions) -> list[dict]:
     """Parse the plan's files in batches on every core; return the files found only touched.
 
     Batches go to a pool of worker processes (parsing is CPU-bound Python, so threads would
     share one core), two per worker at a time: enough to keep them busy, and memory stays
     bounded however many files there are."""
     total = plan.to_read_count
-    batches = plan.batches(batch_size)
-    workers = min(os.cpu_count() or 1, -(-total // batch_size))
+    batches = plan.batches(options.batch_size)
+    workers = min(os.cpu_count() or 1, -(-total // options.batch_size))
     touched = []
     if workers <= 1:  # one core or one batch: a worker process would cost more than it saves
         with file_progress(total) as advance:
             for number, batch in enumerate(batches):
-                touched.extend(parse_worker.parse_batch(batch, staging_dir, number, max_file_size, storage_options))
+                touched.extend(parse_worker.parse_batch(batch, staging, number, options))
                 advance(len(batch))
         return touched
     in_flight, numbers = {}, itertools.count()
@@ -41,7 +41,7 @@ def parse_files(
         def submit_next() -> None:
             batch = next(batches, None)
             if batch is not None:
-                future = pool.submit(parse_worker.parse_batch, batch, staging_dir, next(numbers), max_file_size, storage_options)
+                future = pool.submit(parse_worker.parse_batch, batch, staging, next(numbers), options)
                 in_flight[future] = len(batch)
 
         with _bare_main_module(), _sigint_held():  # the pool starts its workers on the first submits

@@ -9,15 +9,14 @@ import os
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.plumbing.nopandas import leave_pandas_out
-from matterhouse.plumbing.settings import describe_size
-from matterhouse.plumbing.storage import StorageError, describe_error, filesystem, is_url, transport_errors
+from matterhouse.plumbing.settings import RunOptions, describe_size
+from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.steps.scan import FoundFile
 from matterhouse.transforms.articles import content_hash, parse_file, rejected_unread
 from matterhouse.transforms.tables import to_parsed_tables
@@ -32,44 +31,39 @@ def start_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it started: see parse._sigint_held
 
 
-def parse_batch(
-    rows: list[dict], staging_dir: str, batch_number: int, max_file_size: int, storage_options: dict | None = None
-) -> list[dict]:
+def parse_batch(rows: list[dict], staging: Location, batch_number: int, options: RunOptions) -> list[dict]:
     """Read and parse a batch of files (rows of Plan.batches) and write their parsed rows,
-    one Parquet file per table, under `staging_dir` (a folder, or a URL). Returns the files
-    whose bytes had not changed (only their mtime or size)."""
-    storage_options = storage_options or {}
+    one Parquet file per table, to the run's staging area. Returns the files whose bytes
+    had not changed (only their mtime or size)."""
     with _cyclic_gc_paused():
-        parsed, touched = _read_and_parse(rows, max_file_size, storage_options)
+        parsed, touched = _read_and_parse(rows, options)
         tables = to_parsed_tables(parsed)
     for table_name, table in tables.items():
-        _write_staging(table, f"{table_name}/batch-{batch_number:06d}.parquet", staging_dir, storage_options)
+        _write_staging(table, f"{table_name}/batch-{batch_number:06d}.parquet", staging)
         checkpoint("parquet-write")
     return touched
 
 
-def parse_group(
-    rows: pa.Table, staging_dir: str, first_batch_number: int, batch_size: int, max_file_size: int, storage_options: dict
-) -> list[dict]:
+def parse_group(rows: pa.Table, staging: Location, first_batch_number: int, options: RunOptions) -> list[dict]:
     """Several batches in one task, for a cluster whose scheduler costs a fraction of a
     second per task: `rows` (TO_READ_SCHEMA) cut into batches numbered from
     `first_batch_number`. Rerunning it (after a worker died) rewrites the same files."""
     touched = []
-    for number, offset in enumerate(range(0, max(rows.num_rows, 1), batch_size), start=first_batch_number):
-        batch = rows.slice(offset, batch_size).to_pylist()
-        touched += parse_batch(batch, staging_dir, number, max_file_size, storage_options)
+    for number, offset in enumerate(range(0, max(rows.num_rows, 1), options.batch_size), start=first_batch_number):
+        batch = rows.slice(offset, options.batch_size).to_pylist()
+        touched += parse_batch(batch, staging, number, options)
     return touched
 
 
-def _write_staging(table: pa.Table, name: str, staging_dir: str, storage_options: dict) -> None:
+def _write_staging(table: pa.Table, name: str, staging: Location) -> None:
     # Uncompressed: the loader reads these once, and zstd cost a worker 8 us a file
     # (4% of its time) for files three times smaller.
-    if is_url(staging_dir):
-        fs, root = filesystem(staging_dir, storage_options)
+    if staging.is_url:
+        fs, root = staging.filesystem()
         with fs.open(f"{root}/{name}", "wb") as file:
             pq.write_table(table, file, compression="none")
         return
-    target = Path(staging_dir, name)
+    target = staging.path / name
     target.parent.mkdir(parents=True, exist_ok=True)
     # Renamed into place whole: a task rerun after its worker died may write the same file.
     partial = target.with_name(f".{target.name}.partial")
@@ -103,22 +97,25 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _read_and_parse(rows: list[dict], max_file_size: int, storage_options: dict) -> tuple[list, list[dict]]:
+def _read_and_parse(rows: list[dict], options: RunOptions) -> tuple[list, list[dict]]:
     parsed, touched = [], []
+    max_file_size = options.max_file_size
+    sources = {source.text: source for source in options.sources}
     items = list(map(to_read_item, rows))
-    objects = _fetch_objects(items, max_file_size + 1, storage_options)
+    objects = _fetch_objects(items, max_file_size + 1, sources)
     for item in items:
         found, problem = item.found, item.found.problem
+        source = sources[found.source]
         if problem is None:
             try:
-                if is_url(found.source):
+                if source.is_url:
                     data = objects[found.source, found.path]
                     if isinstance(data, BaseException):
                         raise data
                 else:
                     data = _read_at_most(os.path.join(found.source, found.path), found.size_bytes, max_file_size + 1)
             except FileNotFoundError:
-                if not is_url(found.source) and not os.path.isdir(found.source):
+                if not source.is_url and not source.path.is_dir():
                     # The whole folder is missing here: a worker on another machine.
                     raise StorageError(f"the source folder {found.source} is not there where the parse runs") from None
                 problem = "file could not be read: it was deleted after the scan"
@@ -138,7 +135,7 @@ def _read_and_parse(rows: list[dict], max_file_size: int, storage_options: dict)
     return parsed, touched
 
 
-def _fetch_objects(items: list[ToRead], limit: int, storage_options: dict) -> dict:
+def _fetch_objects(items: list[ToRead], limit: int, sources: dict[str, Location]) -> dict:
     """The bytes of the batch's objects on object storage (at most `limit` each), fetched
     concurrently (one GET at a time would leave a worker waiting on the network), keyed
     by (source, path). An object deleted since the listing maps to its FileNotFoundError
@@ -146,11 +143,11 @@ def _fetch_objects(items: list[ToRead], limit: int, storage_options: dict) -> di
     run: it is not the files' fault."""
     wanted = {}
     for item in items:
-        if item.found.problem is None and is_url(item.found.source):
+        if item.found.problem is None and sources[item.found.source].is_url:
             wanted.setdefault(item.found.source, []).append(item.found.path)
     objects = {}
     for source, paths in wanted.items():
-        fs, root = filesystem(source, storage_options)
+        fs, root = sources[source].filesystem()
         keys = [f"{root}/{path}" for path in paths]
         try:
             fetched = fs.cat_ranges(keys, [0] * len(keys), [limit] * len(keys), on_error="return")

@@ -10,13 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from matterhouse.plumbing.settings import RunOptions
-from matterhouse.plumbing.storage import StorageError, describe_error, transport_errors
+from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.store.publication import (
     MANIFESTS,
     POINTER,
     RUNS,
     manifest_numbers,
-    open_location,
     read_json,
 )
 
@@ -30,15 +29,15 @@ def publish_step(options: RunOptions, snapshot: Path) -> None:
     exported in its folder by now: a failure here says so, and the next run publishes
     its whole snapshot there again."""
     try:
-        publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs, options.storage_options)
+        publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs)
     except StorageError as error:
         raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
 
 
-def publish_snapshot(snapshot: Path, run_id: str, location: str, keep_runs: int, storage_options: dict) -> dict:
+def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs: int) -> dict:
     """Publish the local snapshot folder `snapshot` (one folder per table) as run `run_id`;
     return the manifest written."""
-    fs, root = open_location(location, storage_options)
+    fs, root = location.filesystem()
     try:
         fs.makedirs(f"{root}/{MANIFESTS}", exist_ok=True)
         numbers = manifest_numbers(fs, root)

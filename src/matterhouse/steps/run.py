@@ -19,7 +19,7 @@ import pyarrow as pa
 from matterhouse.plumbing import interrupts
 from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.plumbing.settings import RunOptions
-from matterhouse.plumbing.storage import StorageError
+from matterhouse.plumbing.storage import Location, StorageError
 from matterhouse.steps import staging_area
 from matterhouse.steps.cluster import DaskSubmitter, parse_on_dask
 from matterhouse.steps.export import export_step
@@ -42,9 +42,9 @@ def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None
     which files to read (written to `to_read_file`), which are gone, the warehouse's last
     committed run, and whether its tables must be rebuilt for a new schema or new rules."""
     scans = [
-        find_objects(source, options.extensions, options.max_file_size, options.storage_options)
-        if isinstance(source, str)
-        else find_files(source, options.extensions, options.max_file_size)
+        find_objects(source, options.extensions, options.max_file_size)
+        if source.is_url
+        else find_files(source.path, options.extensions, options.max_file_size)
         for source in options.sources
     ]
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
@@ -80,15 +80,15 @@ class Steps:
     def scan(self, options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
         return scan_step(options, to_read_file)
 
-    def parse(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
+    def parse(self, plan: Plan, staging: Location, options: RunOptions) -> list[dict]:
         """On the Dask cluster when one is given (and there is something to read), else
         on this machine's cores."""
         if options.dask_address and plan.to_read_count:
             return parse_on_dask(plan, staging, options, self.dask_submitter(options))
         return self.parse_here(plan, staging, options)
 
-    def parse_here(self, plan: Plan, staging: str, options: RunOptions) -> list[dict]:
-        return parse_files(plan, staging, options.batch_size, options.max_file_size, options.storage_options)
+    def parse_here(self, plan: Plan, staging: Location, options: RunOptions) -> list[dict]:
+        return parse_files(plan, staging, options)
 
     def dask_submitter(self, options: RunOptions) -> DaskSubmitter:
         return DaskSubmitter(options)
@@ -118,7 +118,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
     with RunLock(home):
         _remove_leftovers(home)
         if options.staging is not None:
-            staging_area.remove_leftovers(options.staging, options.storage_options)
+            staging_area.remove_leftovers(options.staging)
         work_dir = home / f"{WORK_DIR_PREFIX}{run_id}"
         snapshot = snapshots.snapshot_dir(home, run_id)
         staging = staging_area.staging_location(options.staging, run_id, work_dir)
@@ -136,7 +136,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             clock = time.perf_counter()
             touched = steps.parse(plan, staging, options)
             staged = staging_area.loader_folder(staging, work_dir)
-            staging_area.collect(staging, staged, plan.batch_count(options.batch_size), options.storage_options)
+            staging_area.collect(staging, staged, plan.batch_count(options.batch_size))
             parse_seconds = time.perf_counter() - clock
             steps.log(f"read {plan.to_read_count} files in {parse_seconds:.1f} s ({len(touched)} only touched)")
             checkpoint("parse")
@@ -184,7 +184,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
                 steps.publish(options, snapshot)
             return record
         finally:
-            staging_area.remove(staging, options.storage_options)
+            staging_area.remove(staging)
             shutil.rmtree(work_dir, ignore_errors=True)
             if not exported:
                 shutil.rmtree(snapshot, ignore_errors=True)

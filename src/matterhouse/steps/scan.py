@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from matterhouse.plumbing.settings import describe_size
+from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.transforms.articles import SourceFile
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -95,17 +96,16 @@ def find_files(source: Path, extensions: tuple[str, ...], max_file_size: int) ->
     return columns.table()
 
 
-def find_objects(url: str, extensions: tuple[str, ...], max_file_size: int, storage_options: dict) -> pa.Table:
-    """Objects under the URL `url` (FOUND_SCHEMA), as find_files finds files in a folder:
+def find_objects(source: Location, extensions: tuple[str, ...], max_file_size: int) -> pa.Table:
+    """Objects under the URL `source` (FOUND_SCHEMA), as find_files finds files in a folder:
     keys relative to the URL, hidden names passed over, objects over `max_file_size` found
     with a problem. Change detection uses the object's size and last-modified time.
 
     The listing streams: each page of keys becomes columns of the current chunk, so a
     hundred thousand keys are never a hundred thousand metadata dicts at once."""
-    from matterhouse.plumbing.storage import StorageError, describe_error, filesystem, transport_errors
-
     suffixes = tuple(f".{extension.lower()}" for extension in extensions)
-    fs, root = filesystem(url, storage_options)
+    url = source.text
+    fs, root = source.filesystem()
     columns = _Columns(url)
     racy_after = (datetime.now(timezone.utc) - EPOCH) // timedelta(microseconds=1) - RACY_WINDOW_US
     try:

@@ -16,7 +16,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from matterhouse.plumbing.storage import StorageError, describe_error, filesystem, is_url, transport_errors
+from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.store.tables import PARSED_TABLES
 
 RUN_PREFIX = "matterhouse-run-"
@@ -26,21 +26,21 @@ class StagingIncomplete(StorageError):
     """Staged batches are missing: the workers wrote where the loader cannot read."""
 
 
-def staging_location(staging: str | None, run_id: str, work_dir: Path) -> str:
+def staging_location(staging: Location | None, run_id: str, work_dir: Path) -> Location:
     """The run's staging area: under --staging when given, else the run's own folder."""
-    return f"{staging}/{RUN_PREFIX}{run_id}" if staging else str(work_dir / "staging")
+    return staging.child(f"{RUN_PREFIX}{run_id}") if staging else Location.of(work_dir / "staging")
 
 
-def loader_folder(location: str, work_dir: Path) -> Path:
+def loader_folder(location: Location, work_dir: Path) -> Path:
     """The folder the loader reads the staged files from."""
-    return work_dir / "staging" if is_url(location) else Path(location)
+    return work_dir / "staging" if location.is_url else location.path
 
 
-def collect(location: str, local: Path, batches: int, storage_options: dict) -> None:
+def collect(location: Location, local: Path, batches: int) -> None:
     """Bring the run's staged files to `local` (when they are on object storage) and
     check that each table has all `batches` files."""
-    if is_url(location):
-        fs, root = filesystem(location, storage_options)
+    if location.is_url:
+        fs, root = location.filesystem()
         try:
             fs.get(f"{root}/", f"{local}/", recursive=True)
         except transport_errors() as error:
@@ -54,26 +54,26 @@ def collect(location: str, local: Path, batches: int, storage_options: dict) -> 
             )
 
 
-def remove_leftovers(staging: str, storage_options: dict) -> None:
+def remove_leftovers(staging: Location) -> None:
     """The staging areas of earlier runs under --staging (the run lock is held)."""
-    if is_url(staging):
-        fs, root = filesystem(staging, storage_options)
+    if staging.is_url:
+        fs, root = staging.filesystem()
         with contextlib.suppress(*transport_errors()):
             fs.invalidate_cache(root)
             for area in fs.ls(root, detail=False):
                 if area.rstrip("/").rsplit("/", 1)[-1].startswith(RUN_PREFIX):
                     fs.rm(area, recursive=True)
         return
-    for area in Path(staging).glob(f"{RUN_PREFIX}*"):
+    for area in staging.path.glob(f"{RUN_PREFIX}*"):
         shutil.rmtree(area, ignore_errors=True)
 
 
-def remove(location: str, storage_options: dict) -> None:
+def remove(location: Location) -> None:
     """Delete the run's staging area."""
-    if not is_url(location):
-        shutil.rmtree(location, ignore_errors=True)
+    if not location.is_url:
+        shutil.rmtree(location.path, ignore_errors=True)
         return
-    fs, root = filesystem(location, storage_options)
+    fs, root = location.filesystem()
     # Already gone, or unreachable now: the next run removes what is left.
     with contextlib.suppress(*transport_errors()):
         fs.rm(root, recursive=True)

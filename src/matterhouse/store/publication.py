@@ -19,7 +19,7 @@ newest `keep_runs` are deleted, then the files no kept manifest lists.
 import json
 from pathlib import Path
 
-from matterhouse.plumbing.storage import StorageError, filesystem, is_url, local_path
+from matterhouse.plumbing.storage import Location, StorageError
 from matterhouse.store.tables import PARTITIONED_TABLES
 
 POINTER = "_current.json"
@@ -32,18 +32,10 @@ class RunNotKept(StorageError):
     location, or its snapshot in the warehouse folder (matterhouse.read.as_of)."""
 
 
-def open_location(location: str, storage_options: dict | None = None):
-    """The file system and root path of a publish location (a folder or a URL)."""
-    if is_url(location):
-        return filesystem(location, storage_options or {})
-    import fsspec
-
-    return fsspec.filesystem("file"), str(local_path(location))
-
-
-def manifest(location: str, run: str | None = None, storage_options: dict | None = None) -> dict:
+def manifest(location: Location | str | Path, run: str | None = None, storage_options: dict | None = None) -> dict:
     """The current manifest, or that of run `run` (a run_id) while it is kept."""
-    fs, root = open_location(location, storage_options)
+    location = Location.of(location, storage_options)
+    fs, root = location.filesystem()
     if run is None:
         for _ in range(3):
             try:
@@ -77,11 +69,11 @@ def read_table(name: str, location: str | Path, run: str | None = None, storage_
     import pyarrow.dataset as ds
     from pyarrow.fs import FSSpecHandler, PyFileSystem
 
-    location = str(location)
-    chosen = manifest(location, run, storage_options)
+    location = Location.of(location, storage_options)
+    chosen = manifest(location, run)
     if name not in chosen["tables"]:
         raise StorageError(f"no table {name!r} is published at {location}; tables: {', '.join(sorted(chosen['tables']))}")
-    fs, root = open_location(location, storage_options)
+    fs, root = location.filesystem()
     entry = chosen["tables"][name]
     base = f"{root}/{entry['folder']}"
     return ds.dataset(
