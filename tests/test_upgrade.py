@@ -113,6 +113,53 @@ def test_a_warehouse_built_by_0_1_0_is_upgraded_in_place(prefect_harness, tmp_pa
     assert matterhouse.run(sources, warehouse).record["files_read"] == 0
 
 
+@pytest.mark.slow
+def test_a_warehouse_built_by_0_2_0_is_upgraded_in_place(tmp_path):
+    """The last release, checked out from git (its package was assembled from top-level
+    folders at install time, so they are put back in place), builds a warehouse; this one
+    takes it over, keeping what each file said: nothing is read again."""
+    old = tmp_path / "release-0.2.0"
+    old.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "archive", RELEASE_0_2_0, "matterhouse", "flows", "transforms", "sql", "sample"],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+    for folder in ("flows", "transforms", "sql", "sample"):
+        (old / folder).rename(old / "matterhouse" / folder)
+    sources = copy_sources(tmp_path)
+    warehouse = tmp_path / "warehouse"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "MATTERHOUSE_"))}
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, matterhouse; matterhouse.run(sys.argv[1:3], sys.argv[3])",
+            *map(str, sources),
+            str(warehouse),
+        ],
+        cwd=old,
+        env={**env, "PYTHONPATH": str(old)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
+        assert connection.execute("select max(version) from staging.schema_migrations").fetchone() == (2,)
+
+    result = matterhouse.run(sources, warehouse)
+
+    assert (result.status, result.record["files_read"]) == ("succeeded", 0)
+    assert query(warehouse, "select max(version) from state.schema_migrations") == [(latest_version(),)]
+    assert query(warehouse, "select count(*) from duckdb_schemas() where schema_name = 'staging'") == [(0,)]
+    assert data_rows(warehouse) == data_rows(build_warehouse_fresh(sources, tmp_path))
+    assert query(warehouse, "select count(*) from article_versions") == query(
+        tmp_path / "fresh", "select count(*) from article_versions"
+    )
+
+
 def test_migrations_bring_a_0_1_0_schema_to_the_ddl():
     """0.1.0's tables, rebuilt by hand: its staging tables had no parse_rules and took
     nullable columns from the first run's Parquet; it recorded no version."""

@@ -2,6 +2,7 @@
 into a fresh virtual environment, run from a folder outside the repository."""
 
 import json
+import re
 import subprocess
 import sys
 import sysconfig
@@ -78,6 +79,20 @@ def test_the_installed_command_loads_the_bundled_sample_from_any_folder(installe
     assert result.stderr == ""
     assert result.stdout.splitlines()[1] == "  files      245 seen: 245 new, 0 changed, 0 unchanged, 0 deleted"
     assert (tmp_path / "warehouse" / "matterhouse.duckdb").is_file()
+
+
+def test_the_readmes_python_example_runs_in_the_clones_root(installed, tmp_path):
+    """Where the README leaves a reader: `python` in the root of a clone, after installing
+    it. The root holds no importable matterhouse folder to shadow the installed package."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(clone)], check=True, timeout=120)
+    readme = (clone / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"^## Using it from Python\n.*?```python\n(.*?)```", readme, flags=re.MULTILINE | re.DOTALL)
+    result = run(installed, "python", "-c", example, cwd=clone)
+    assert result.returncode == 0, result.stderr
+    assert "matterhouse: run succeeded" in result.stdout and (clone / "warehouse" / "matterhouse.duckdb").is_file()
+    location = run(installed, "python", "-c", "import matterhouse.transforms; print(matterhouse.transforms.__file__)", cwd=clone)
+    assert location.stdout.startswith(str(installed.parent)), location
 
 
 def version(bin_dir: Path, cwd: Path) -> str:

@@ -33,7 +33,9 @@ from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import Location
 from matterhouse.summary import summary_text
 from matterhouse.steps.publish import publish_step
-from matterhouse.steps.run import Steps, execute_run, export_step, load_step, parse_files, scan_step
+from matterhouse.steps.export import export_step
+from matterhouse.steps.parse import parse_files
+from matterhouse.steps.run import Steps, execute_run, load_step, scan_step
 
 ARTIFACT_KEY = "matterhouse-run"
 SECRET_OPTION = re.compile(r"^(key|secret|token|password)$|secret|token|password|credential", re.IGNORECASE)
