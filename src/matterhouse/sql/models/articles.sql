@@ -11,14 +11,6 @@ stories as (
     from intermediate.story_copies
 ),
 
-file_articles as (
-    select
-        file_article_id, source_file_id, title, excerpt, published_at, updated_at,
-        provider_id, category, type, quality, heat, is_published, amp_url, cdn_amp_url,
-        secured, body, extra
-    from parsed.file_articles
-),
-
 files as (
     select source_file_id, path
     from parsed.files
@@ -48,9 +40,11 @@ final as (
         file_articles.extra::json as extra,
         coalesce(stories.story_id, chosen.article_id) as story_id
     from chosen
-    inner join file_articles using (file_article_id)
-    left join stories using (article_id)
-    left join files using (source_file_id)
+    -- Joined whole, not through an import CTE: final's list is the one place a column of
+    -- the chosen file article is named.
+    inner join parsed.file_articles as file_articles on file_articles.file_article_id = chosen.file_article_id
+    left join stories on stories.article_id = chosen.article_id
+    left join files on files.source_file_id = file_articles.source_file_id
 )
 
 select * from final
