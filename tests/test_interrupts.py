@@ -62,12 +62,16 @@ def session_processes(session_id: int) -> list[str]:
     return alive
 
 
-def uvicorn_processes() -> set[str]:
+def uvicorn_processes(prefect_home: str) -> set[str]:
+    """Prefect servers started by this test's runs: a temporary server runs in a session
+    of its own, so it is told apart from other tests' servers by the PREFECT_HOME it
+    inherited (each test has its own)."""
     found = set()
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    marker = f"PREFECT_HOME={prefect_home}".encode()
+    for process in Path("/proc").glob("[0-9]*"):
         try:
-            if b"uvicorn" in cmdline.read_bytes():
-                found.add(cmdline.parent.name)
+            if b"uvicorn" in (process / "cmdline").read_bytes() and marker in (process / "environ").read_bytes().split(b"\0"):
+                found.add(process.name)
         except OSError:
             continue
     return found
@@ -94,7 +98,7 @@ def interrupt_at_every_moment(corpus: Path, tmp_path: Path, env: dict, moments, 
     assert first.wait(timeout=300) == 0, first.stderr.read()
     reference = data_rows(warehouse)
     duration = time.monotonic() - started
-    servers_before = uvicorn_processes()
+    servers_before = uvicorn_processes(env["PREFECT_HOME"])
 
     for number, moment in enumerate(moments):
         signum = (signal.SIGINT, signal.SIGTERM)[number % 2]
@@ -123,7 +127,7 @@ def interrupt_at_every_moment(corpus: Path, tmp_path: Path, env: dict, moments, 
         assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, (where, stderr)
         time.sleep(0.5)  # the kernel reaps what the run terminated
         assert session_processes(run.pid) == [], where
-        assert uvicorn_processes() <= servers_before, where
+        assert uvicorn_processes(env["PREFECT_HOME"]) <= servers_before, where
 
         after = start(corpus, warehouse, env, *options)
         assert after.wait(timeout=300) == 0, (where, after.stderr.read())
