@@ -147,4 +147,5 @@ def test_interrupts_of_a_flow_run_on_prefects_temporary_server(corpus, tmp_path)
 def test_interrupts_of_a_flow_run_on_a_real_server(prefect_harness, corpus, tmp_path):
     from prefect.settings import PREFECT_API_URL
 
-    interrupt_at_every_moment(corpus, tmp_path, clean_env(PREFECT_API_URL=PREFECT_API_URL.value()), FLOW_MOMENTS)
+    env = clean_env(PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_HOME=str(tmp_path / "prefect"))
+    interrupt_at_every_moment(corpus, tmp_path, env, FLOW_MOMENTS)
