@@ -90,7 +90,7 @@ CASES_OF_ERRORS = [
     (
         "status before any run",
         lambda tmp: ["status", "--warehouse", tmp / "empty"],
-        "matterhouse: error: there is no warehouse in {tmp}/empty yet: run `matterhouse run` first",
+        "matterhouse: error: there is no warehouse in {tmp}/empty yet: run `matterhouse run --warehouse {tmp}/empty` first",
     ),
     (
         "a broken user check",

@@ -131,7 +131,7 @@ def test_several_sources_load_together(run_pipeline):
 
 def test_an_empty_source_gives_empty_tables(run_pipeline, tmp_path):
     (tmp_path / "empty").mkdir()
-    record, warehouse = run_pipeline(tmp_path / "empty")
+    record, warehouse = run_pipeline(tmp_path / "empty", allow_empty_source=True)
     assert (record["files_seen"], record["articles"]) == (0, 0)
     assert ds.dataset(warehouse / "parquet" / "articles", format="parquet").count_rows() == 0
 
@@ -245,5 +245,5 @@ def test_a_run_that_loads_nothing_says_so_and_why(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "  nothing    loaded: no file in the sources has one of the extensions read (see --extensions)" in str(
-        matterhouse.run([empty], tmp_path / "wh-empty")
+        matterhouse.run([empty], tmp_path / "wh-empty", allow_empty_source=True)
     )

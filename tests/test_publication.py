@@ -133,7 +133,7 @@ def test_the_views_file_reads_the_current_tables_and_follows_a_moved_warehouse(t
 
 def test_an_empty_warehouse_still_has_an_articles_dataset(tmp_path):
     (tmp_path / "news").mkdir()
-    matterhouse.run([tmp_path / "news"], tmp_path / "warehouse")
+    matterhouse.run([tmp_path / "news"], tmp_path / "warehouse", allow_empty_source=True)
     (month,) = (tmp_path / "warehouse" / "parquet" / "articles").iterdir()
     assert month.name == "published_month=unknown"
     assert pq.read_table(month / "part-0.parquet").num_rows == 0
@@ -286,3 +286,27 @@ def test_a_prefect_flow_refuses_secrets_among_its_parameters(tmp_path):
 def test_a_bad_keep_runs_variable_says_what_it_must_be(tmp_path):
     with pytest.raises(ConfigurationError, match="MATTERHOUSE_KEEP_RUNS='abc' is not a whole number"):
         resolve([tmp_path], environ={"MATTERHOUSE_KEEP_RUNS": "abc"})
+
+
+def test_read_table_reads_a_warehouse_folder_now_and_as_of_a_kept_run(tmp_path):
+    source, warehouse = tmp_path / "news", tmp_path / "warehouse"
+    write_article(source, "a.md", "https://example.com/a", "First")
+    first = matterhouse.run([source], warehouse)
+    write_article(source, "b.md", "https://example.com/b", "Second")
+    matterhouse.run([source], warehouse)
+
+    assert matterhouse.read_table("articles", warehouse).count_rows() == 2
+    assert matterhouse.read_table("articles", str(warehouse), run=first.run_id).to_table()["title"].to_pylist() == ["First"]
+    assert matterhouse.read_table("providers", warehouse).count_rows() == query(warehouse, "select count(*) from providers")[0][0]
+    assert "published_month" in matterhouse.read_table("articles", warehouse).schema.names
+    with pytest.raises(StorageError, match=r"^no table 'nope' is in the warehouse .*; tables: article_relations, "):
+        matterhouse.read_table("nope", warehouse)
+
+
+@pytest.mark.parametrize("inside", ["", "published"])
+def test_publish_refuses_the_warehouse_folder_and_what_is_inside_it(tmp_path, inside):
+    warehouse = tmp_path / "warehouse"
+    with pytest.raises(
+        ConfigurationError, match=r"is the warehouse folder or inside it, .*publish to a folder or URL of its own$"
+    ):
+        resolve([tmp_path], warehouse, publish=warehouse / inside, environ={})

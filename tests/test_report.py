@@ -59,7 +59,7 @@ def report(sample_warehouse):
 def empty_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("empty")
     (folder / "sources").mkdir()
-    build_warehouse(folder / "sources", warehouse=folder / "warehouse")
+    build_warehouse(folder / "sources", warehouse=folder / "warehouse", allow_empty_source=True)
     output = folder / "report.html"
     assert main(["report", "--warehouse", str(folder / "warehouse"), "--output", str(output)]) == 0
     return output

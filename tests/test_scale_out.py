@@ -3,6 +3,7 @@ moto_server and a real `dask scheduler` with two `dask worker` processes on 127.
 started and stopped by PID (tests/servers.py)."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +27,8 @@ pytestmark = pytest.mark.slow
 # from it, its modification time: on S3 the upload's) or which run wrote a row: the only
 # ones a run over S3 may differ in.
 BUCKET = "news-archive"
+# The file size limit of the S3 runs: small, so that the corpus holds files at it and over it.
+SIZE_LIMIT = 4096
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +67,19 @@ def upload(fs, folder: Path, prefix: str) -> None:
             fs.pipe_file(f"{BUCKET}/{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes())
 
 
+def edge_sized_corpus(folder: Path) -> Path:
+    """The examples, two empty files (S3 answers a ranged GET of an empty object with
+    416), and articles of exactly the size limit and one byte over it."""
+    shutil.copytree(CASES / "examples" / "input", folder)
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "empty.txt").write_bytes(b"")
+    for name, size in (("at-the-limit", SIZE_LIMIT), ("over-the-limit", SIZE_LIMIT + 1)):
+        head = f"---\ntitle: {name}\nwebUrl: https://example.com/{name}\n---\n".encode()
+        (folder / f"{name}.md").write_bytes(head + b"x" * (size - len(head)))
+    return folder
+
+
 def data_without_locations(warehouse: Path) -> dict:
     return table_rows(warehouse, MODEL_TABLES, skip=PLACE_AND_RUN_COLUMNS)
 
@@ -76,9 +92,9 @@ def test_s3_source_on_dask_published_to_s3_equals_a_local_run(s3, cluster, tmp_p
         request.getfixturevalue("prefect_harness")
     fs, _ = s3
     name = "flow" if prefect else "direct"
-    corpus = CASES / "examples" / "input"
+    corpus = edge_sized_corpus(tmp_path / "corpus")
     upload(fs, corpus, f"{name}/news")
-    local = matterhouse.run([corpus], tmp_path / "local")
+    local = matterhouse.run([corpus], tmp_path / "local", max_file_size=SIZE_LIMIT)
 
     remote = matterhouse.run(
         [f"s3://{BUCKET}/{name}/news"],
@@ -87,9 +103,15 @@ def test_s3_source_on_dask_published_to_s3_equals_a_local_run(s3, cluster, tmp_p
         staging=f"s3://{BUCKET}/{name}/staging",
         publish=f"s3://{BUCKET}/{name}/tables",
         prefect=prefect,
+        max_file_size=SIZE_LIMIT,
     )
 
     assert remote.status == "succeeded" and remote.rows == local.rows and remote.rows["articles"] > 0
+    rejected = "select path, reason from source_files where status = 'rejected' order by path"
+    assert query(tmp_path / "remote", rejected) == query(tmp_path / "local", rejected)
+    assert [path for path, _ in query(tmp_path / "remote", rejected)] == ["empty.md", "over-the-limit.md", "sub/empty.txt"]
+    at_limit = "select count(*) from source_files where path = 'at-the-limit.md' and status = 'loaded'"
+    assert query(tmp_path / "remote", at_limit) == [(1,)]
     assert data_without_locations(tmp_path / "remote") == data_without_locations(tmp_path / "local")
     # Paths stay relative to their source; the source is the URL.
     assert query(tmp_path / "remote", "select distinct source from source_files") == [(f"s3://{BUCKET}/{name}/news",)]
@@ -223,7 +245,7 @@ def test_killing_a_dask_worker_mid_run_completes_or_changes_nothing(s3, tmp_path
     ("source", "message"),
     [
         ("s3://no-such-bucket/news", "cannot list s3://no-such-bucket/news: no such object or bucket"),
-        (f"s3://{BUCKET}/no-such-prefix", f"s3://{BUCKET}/no-such-prefix holds no objects: check the bucket and prefix"),
+        (f"s3://{BUCKET}/no-such-prefix", f"source s3://{BUCKET}/no-such-prefix has no files ending in .markdown, .md or .txt"),
     ],
 )
 def test_a_wrong_bucket_or_prefix_is_one_line_and_changes_nothing(s3, tmp_path, source, message):

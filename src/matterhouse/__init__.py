@@ -20,7 +20,7 @@ def __getattr__(name: str):
 
         return getattr(api, name)
     if name == "read_table":
-        from matterhouse.store.publication import read_table
+        from matterhouse.read.tables import read_table
 
         return read_table
     if name == "MatterhouseError":

@@ -40,6 +40,7 @@ DEFAULT_BATCH_SIZE = 1000
 # Published runs a reader can still ask for (matterhouse.read_table(..., run=...)).
 DEFAULT_KEEP_RUNS = 10
 SIZE_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
+MAX_DELETE = re.compile(r"\s*\d+(\.\d+)?%?\s*")
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", re.IGNORECASE)
 
 
@@ -167,6 +168,24 @@ class RunOptions:
             metavar="DIR|URL",
         ),
     )
+    allow_empty_source: bool = field(
+        default=False,
+        metadata=option(
+            "--allow-empty-source",
+            "let a source with no files to read stand for every file there deleted (without it, such a run is refused)",
+            action="store_true",
+        ),
+    )
+    max_delete: str | None = field(
+        default=None,
+        metadata=option(
+            "--max-delete",
+            "refuse a run that would delete more than N files, or P%% of the files the warehouse knows",
+            env="MATTERHOUSE_MAX_DELETE",
+            metavar="N|P%",
+            shown_default="no limit",
+        ),
+    )
     keep_runs: int = field(
         default=DEFAULT_KEEP_RUNS,
         metadata=option(
@@ -237,6 +256,9 @@ def resolve(
     if batch_size is not None and batch_size < 1:
         raise ConfigurationError(f"batch size {batch_size} is not a positive number of files")
     staging, publish = (given.get(name) or environ.get(OPTIONS[name].metadata["env"]) or None for name in ("staging", "publish"))
+    max_delete = given.get("max_delete") or environ.get("MATTERHOUSE_MAX_DELETE") or None
+    if max_delete is not None and not MAX_DELETE.fullmatch(str(max_delete)):
+        raise ConfigurationError(f"--max-delete {max_delete!r} is not a number of files or a percentage, e.g. 100 or 5%")
     keep_runs = given.get("keep_runs")
     if keep_runs is None:
         text = environ.get("MATTERHOUSE_KEEP_RUNS") or str(DEFAULT_KEEP_RUNS)
@@ -245,9 +267,16 @@ def resolve(
         keep_runs = int(text)
     if keep_runs < 1:
         raise ConfigurationError(f"--keep-runs {keep_runs}: keep at least the current run (1 or more)")
+    warehouse_folder = resolve_warehouse(warehouse, environ)
+    publish = None if publish is None else storage.Location.of(publish, storage_options)
+    if publish is not None and not publish.is_url and publish.path.is_relative_to(warehouse_folder):
+        raise ConfigurationError(
+            f"--publish {publish} is the warehouse folder or inside it, which holds the run's tables already "
+            f"(matterhouse.read_table reads them there): publish to a folder or URL of its own"
+        )
     return RunOptions(
         sources=locations,
-        warehouse=resolve_warehouse(warehouse, environ),
+        warehouse=warehouse_folder,
         extensions=extension_list,
         max_file_size=size if isinstance(size, int) else parse_size(size),
         checks_dir=checks,
@@ -257,7 +286,9 @@ def resolve(
         storage_options=storage_options,
         dask_address=given.get("dask_address") or environ.get("MATTERHOUSE_DASK_ADDRESS") or None,
         staging=None if staging is None else storage.Location.of(staging, storage_options),
-        publish=None if publish is None else storage.Location.of(publish, storage_options),
+        publish=publish,
+        allow_empty_source=bool(given.get("allow_empty_source")),
+        max_delete=None if max_delete is None else str(max_delete).strip(),
         keep_runs=keep_runs,
     )
 
@@ -294,6 +325,13 @@ def parse_size(text: str) -> int:
         raise ConfigurationError(f"file size limit {text!r} is not a size such as 5MB, 512KB or 1000")
     prefix = match.group(2).upper().rstrip("B")
     return int(float(match.group(1)) * SIZE_UNITS[f"{prefix}B" if prefix else "B"])
+
+
+def delete_limit(max_delete: str, known: int) -> int:
+    """How many files a run may delete under --max-delete (N, or P% of `known` files)."""
+    if max_delete.endswith("%"):
+        return int(known * float(max_delete[:-1]) / 100)
+    return int(float(max_delete))
 
 
 def describe_size(size: int) -> str:

@@ -9,3 +9,9 @@ def count(number: int, noun: str, plural: str | None = None) -> str:
 def seconds(value: float) -> str:
     """A duration: one decimal, or two below a tenth, so that quick work does not read 0.0."""
     return f"{value:.1f} s" if value >= 0.1 or value == 0 else f"{value:.2f} s"
+
+
+def alternatives(extensions) -> str:
+    """File extensions as a list people read: '.md', '.md or .txt', '.markdown, .md or .txt'."""
+    names = [f".{extension}" for extension in extensions]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

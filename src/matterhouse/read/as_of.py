@@ -14,12 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from matterhouse.store.publication import RunNotKept
 from matterhouse.store.schema import view_statements
 from matterhouse.store.snapshots import SNAPSHOTS, current_snapshot
 from matterhouse.store.tables import PUBLISHED_TABLES
 from matterhouse.store.views_file import table_view_statements
+from matterhouse.store.warehouse import NoWarehouseYet
 from matterhouse.transforms.errors import MatterhouseError
 from matterhouse.transforms.normalize import to_timestamp
 
@@ -31,7 +33,7 @@ def connect_as_of(warehouse: Path, as_of: str) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     try:
         connection.execute("set TimeZone = 'UTC'")
-        snapshot = warehouse / SNAPSHOTS / _run_as_of(connection, warehouse, as_of)
+        snapshot = snapshot_as_of(warehouse, as_of)
         for statement in table_view_statements(snapshot, [table for table in PUBLISHED_TABLES if (snapshot / table).is_dir()]):
             connection.execute(statement)
         for statement in view_statements():
@@ -45,14 +47,15 @@ def connect_as_of(warehouse: Path, as_of: str) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _run_as_of(connection, warehouse: Path, as_of: str) -> str:
+def snapshot_as_of(warehouse: Path, as_of: str | None) -> Path:
+    """The Parquet snapshot of the run `as_of` names (None: the current one)."""
     current = current_snapshot(warehouse)
     if current is None:
-        raise MatterhouseError(f"there is no warehouse in {warehouse} yet: run `matterhouse run` first")
-    runs = connection.execute(
-        "select run_id, finished_at from read_parquet($files) order by finished_at",
-        {"files": f"{current / 'etl_runs'}/*.parquet"},
-    ).fetchall()
+        raise NoWarehouseYet(warehouse)
+    if as_of is None:
+        return current
+    runs = pq.read_table(current / "etl_runs", columns=["run_id", "finished_at"]).sort_by("finished_at")
+    runs = list(zip(runs["run_id"].to_pylist(), runs["finished_at"].to_pylist(), strict=True))
     text = as_of.strip()
     named = [run for run in runs if run[0].startswith(text)] if text else []
     if len(named) > 1:
@@ -71,7 +74,7 @@ def _run_as_of(connection, warehouse: Path, as_of: str) -> str:
             f"the tables of run {run_id} (finished {_shown(finished_at)}) are no longer kept: the oldest kept run "
             f"finished {oldest}; ask for a later one, or keep more with `matterhouse run --keep-runs N`"
         )
-    return run_id
+    return warehouse / SNAPSHOTS / run_id
 
 
 def _instant(text: str) -> datetime:

@@ -3,14 +3,13 @@
 from pathlib import Path
 
 from matterhouse.store.tables import PUBLISHED_TABLES
-from matterhouse.store.warehouse import connect, database_path, fetch_dicts, sql
-from matterhouse.transforms.errors import MatterhouseError
+from matterhouse.store.warehouse import NoWarehouseYet, connect, database_path, fetch_dicts, sql
 
 
 def open_read_only(warehouse: Path):
     """A read-only connection to an existing warehouse, waiting briefly for a running load."""
     if not database_path(warehouse).exists():
-        raise MatterhouseError(f"there is no warehouse in {warehouse} yet: run `matterhouse run` first")
+        raise NoWarehouseYet(warehouse)
     return connect(warehouse, read_only=True, lock_timeout=5)
 
 

@@ -141,11 +141,16 @@ def _fetch_objects(items: list[ToRead], limit: int, sources: dict[str, Location]
     by (source, path). An object deleted since the listing maps to its FileNotFoundError
     (the file is rejected); any other failure, or a source that is gone whole, fails the
     run: it is not the files' fault."""
-    wanted = {}
+    wanted, objects = {}, {}
     for item in items:
-        if item.found.problem is None and sources[item.found.source].is_url:
-            wanted.setdefault(item.found.source, []).append(item.found.path)
-    objects = {}
+        found = item.found
+        if found.problem is not None or not sources[found.source].is_url:
+            continue
+        if found.size_bytes == 0:
+            # S3 answers a ranged GET of an empty object with 416: it is an empty file.
+            objects[found.source, found.path] = b""
+        else:
+            wanted.setdefault(found.source, []).append(found.path)
     for source, paths in wanted.items():
         fs, root = sources[source].filesystem()
         keys = [f"{root}/{path}" for path in paths]

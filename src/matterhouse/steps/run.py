@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from matterhouse.plumbing import interrupts
+from matterhouse.plumbing import interrupts, words
 from matterhouse.plumbing.failpoints import checkpoint
-from matterhouse.plumbing.settings import RunOptions
+from matterhouse.plumbing.settings import ConfigurationError, RunOptions, delete_limit
 from matterhouse.plumbing.storage import Location, StorageError
 from matterhouse.steps import staging_area
 from matterhouse.steps.cluster import DaskSubmitter, parse_on_dask
@@ -37,16 +37,31 @@ from matterhouse.store.tables import PUBLISHED_TABLES
 WORK_DIR_PREFIX = ".run-"
 
 
+class DeletionRefused(ConfigurationError):
+    """A run that would delete files the sources may only have hidden: an empty source,
+    or more deletions than --max-delete allows."""
+
+
 def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None, bool]:
     """Scan the sources, bring the warehouse's schema up to date, and compare the two:
     which files to read (written to `to_read_file`), which are gone, the warehouse's last
     committed run, and whether its tables must be rebuilt for a new schema or new rules."""
-    scans = [
-        find_objects(source, options.extensions, options.max_file_size)
-        if source.is_url
-        else find_files(source.path, options.extensions, options.max_file_size)
-        for source in options.sources
-    ]
+    scans = []
+    for source in options.sources:
+        found = (
+            find_objects(source, options.extensions, options.max_file_size)
+            if source.is_url
+            else find_files(source.path, options.extensions, options.max_file_size)
+        )
+        if not found.num_rows and not options.allow_empty_source:
+            # An unmounted share or a sync that has not run looks just like this, and
+            # would delete every file the warehouse knows from the source.
+            raise DeletionRefused(
+                f"source {source} has no files ending in {words.alternatives(options.extensions)} (nothing changed): "
+                "check that it is mounted or synced, and --extensions; if every file there was deleted, "
+                "run again with --allow-empty-source"
+            )
+        scans.append(found)
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
@@ -55,6 +70,15 @@ def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None
         validate_checks(connection, read_checks(options.checks_dir))
         last_runs = connection.execute(wh.sql("state/last_run")).fetchall()
         plan = plan_files(found, connection, options.full_refresh, to_read_file)
+        if options.max_delete is not None:
+            (known,) = connection.execute(wh.sql("state/known_files")).fetchone()
+            limit = delete_limit(options.max_delete, known)
+            if len(plan.deleted_ids) > limit:
+                raise DeletionRefused(
+                    f"this run would delete {len(plan.deleted_ids):,} of the {known:,} files the warehouse knows, "
+                    f"more than --max-delete {options.max_delete} allows ({limit:,}) (nothing changed): "
+                    "check the sources; if the files really are gone, run again with a larger --max-delete"
+                )
     finally:
         connection.close()
     # The scan's Arrow memory, free now, would stay in pyarrow's pool through the parse and

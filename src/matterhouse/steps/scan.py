@@ -118,9 +118,6 @@ def find_objects(source: Location, extensions: tuple[str, ...], max_file_size: i
             columns.add(relative, size, modified, _size_problem(size, max_file_size), modified > racy_after)
     except transport_errors() as error:
         raise StorageError(f"cannot list {url}: {describe_error(error)}") from None
-    if not columns.listed:
-        # An empty listing would delete every file the warehouse knows from this source.
-        raise StorageError(f"{url} holds no objects: check the bucket and prefix (nothing changed)")
     return columns.table()
 
 

@@ -1,6 +1,6 @@
 """The layout of a publish location (`--publish`): each run's Parquet datasets in a folder
 or on object storage, visible to readers all at once, across every table. Written by
-matterhouse.steps.publish; read here, by `read_table`.
+matterhouse.steps.publish; read here (manifest) for matterhouse.read.tables.read_table.
 
 Layout under the publish location:
 
@@ -20,7 +20,6 @@ import json
 from pathlib import Path
 
 from matterhouse.plumbing.storage import Location, StorageError
-from matterhouse.store.tables import PARTITIONED_TABLES
 
 POINTER = "_current.json"
 MANIFESTS = "_manifests"
@@ -60,28 +59,6 @@ def manifest(location: Location | str | Path, run: str | None = None, storage_op
     raise RunNotKept(
         f"run {run} is not among the {len(numbers)} runs kept at {location}; "
         "raise --keep-runs to keep more, or ask for a newer run"
-    )
-
-
-def read_table(name: str, location: str | Path, run: str | None = None, storage_options: dict | None = None):
-    """A published table as a pyarrow Dataset: the current version, or run `run`'s while
-    it is kept. `location` is what --publish was given (a folder or URL)."""
-    import pyarrow.dataset as ds
-    from pyarrow.fs import FSSpecHandler, PyFileSystem
-
-    location = Location.of(location, storage_options)
-    chosen = manifest(location, run)
-    if name not in chosen["tables"]:
-        raise StorageError(f"no table {name!r} is published at {location}; tables: {', '.join(sorted(chosen['tables']))}")
-    fs, root = location.filesystem()
-    entry = chosen["tables"][name]
-    base = f"{root}/{entry['folder']}"
-    return ds.dataset(
-        [f"{base}/{path}" for path in entry["files"]],
-        format="parquet",
-        filesystem=PyFileSystem(FSSpecHandler(fs)),
-        partitioning="hive" if name in PARTITIONED_TABLES else None,
-        partition_base_dir=base,
     )
 
 

@@ -33,6 +33,13 @@ ROW_GROUP_SIZE = 16_384
 CATALOG = "matterhouse"
 
 
+class NoWarehouseYet(MatterhouseError):
+    """A command that reads the warehouse, before any run built it."""
+
+    def __init__(self, warehouse: Path):
+        super().__init__(f"there is no warehouse in {warehouse} yet: run `matterhouse run --warehouse {warehouse}` first")
+
+
 class WarehouseLocked(MatterhouseError):
     """Another process holds the DuckDB file."""
 
