@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,11 @@ def table_rows(warehouse: Path, tables, skip=("run_id",)) -> dict[str, list[tupl
             ]
             rows[table] = sorted(connection.execute(f"select {', '.join(columns)} from {table}").fetchall(), key=repr)
     return rows
+
+
+def summary_lines(summary: str) -> list[str]:
+    """A run's summary, one line per label: its wrapped lines joined again."""
+    return re.sub(r"\n {13}(?=\S)", " ", summary).splitlines()
 
 
 def visible_entries(warehouse: Path) -> list[str]:

@@ -45,6 +45,17 @@ def test_a_time_names_the_last_run_finished_by_then(runs):
     assert articles_as_of(warehouse, (rows[2][1]).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")) == "articles\n3"
 
 
+def test_the_start_time_status_shows_names_that_run(runs, capsys):
+    warehouse, _ = runs
+    from matterhouse.cli import main
+
+    assert main(["status", "--warehouse", str(warehouse)]) == 0
+    newest = capsys.readouterr().out.splitlines()[0]  # run 1f3a9c2e  started 2026-12-06 08:01:05 UTC  ...
+    start_shown = newest.split("started ")[1].split(" UTC")[0]
+    run_shown = newest.split()[1]
+    assert articles_as_of(warehouse, start_shown) == articles_as_of(warehouse, run_shown) == "articles\n3"
+
+
 def test_a_run_no_longer_kept_is_a_clear_error(runs):
     warehouse, rows = runs
     assert sorted(path.name for path in (warehouse / ".snapshots").iterdir()) == sorted(run for run, _ in rows[1:])

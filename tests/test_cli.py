@@ -30,14 +30,20 @@ def test_run_without_arguments_loads_the_sample_into_warehouse(tmp_path):
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0].startswith("matterhouse: run succeeded in ")
-    assert lines[1] == "  files      245 seen: 245 new, 0 changed, 0 unchanged, 0 deleted"
-    assert lines[2] == "  articles   from 237 files loaded, 5 superseded, 3 rejected; 4 data warnings"
-    assert lines[3].startswith("  tables     articles 522, providers 25, ")
-    assert lines[4].startswith(
-        "  changes    article_relations +452 ~0 -0, article_topics +479 ~0 -0, article_urls +761 ~0 -0, articles +522 ~0 -0, "
-    )
-    assert lines[5] == "  checks     21 passed, 0 failed"
-    assert len(lines) == 8
+    assert lines[2] == "  this run   245 files found: 245 new, 0 changed, 0 unchanged, 0 deleted"
+    assert lines[3] == "  warehouse  522 articles from 237 files, 5 superseded, 3 rejected; 4 warnings"
+    assert lines[4:6] == [
+        "  tables     articles 522, providers 25, images 673, article_relations 452,",
+        "             article_topics 479",
+    ]
+    assert lines[6] == "  changes    article_relations +452 ~0 -0, article_topics +479 ~0 -0,"
+    assert "  checks     21 passed, 0 failed" in lines
+    assert lines[-2:] == [
+        '  details    matterhouse query "from rejected_files"',
+        '             matterhouse query "from data_warnings"',
+    ]
+    # Over 80 only where one word is longer (a path under pytest's deep temporary folder).
+    assert all(len(line) <= 80 or len(max(line.split(), key=len)) > 80 - 13 for line in lines), lines
     assert not any(word in result.stdout for word in NOISE)
     assert query(tmp_path / "warehouse", "select count(*) from source_files") == [(245,)]
 
@@ -101,21 +107,14 @@ def test_status_shows_recent_runs_and_table_sizes(run_pipeline, capsys):
     assert status["tables"]["articles"] == 4 and status["tables"]["etl_runs"] == 2
     assert main(["status", "--warehouse", str(warehouse), "--runs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == [
-        "started",
-        "(UTC)",
-        "seconds",
-        "status",
-        "seen",
-        "new",
-        "changed",
-        "deleted",
-        "rejected",
-        "warnings",
-        "articles",
-    ]
-    assert lines[1].split()[3:] == ["succeeded", "1", "0", "0", "0", "0", "0", "4"]
-    assert lines[3].split() == ["table", "rows"] and lines[4].split() == ["articles", "4"]
+    newest = status["runs"][0]
+    assert lines[0] == (
+        f"run {newest['run_id'][:8]}  started {newest['started_at'][:19].replace('T', ' ')} UTC  "
+        f"succeeded in {newest['seconds']:.1f} s"
+    )
+    assert lines[1] == "    1 file: 0 new, 0 changed, 0 deleted, 0 rejected; 0 warnings; 4 articles"
+    assert lines[5].split() == ["table", "rows"] and lines[6].split() == ["articles", "4"]
+    assert max(map(len, lines)) <= 80
 
 
 def test_a_run_is_a_prefect_flow_run_only_when_an_api_is_configured(prefect_harness, tmp_path):

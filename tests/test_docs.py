@@ -254,3 +254,19 @@ def test_every_command_line_parses(page, line, command, capsys):
         build_parser().parse_args(shlex.split(command)[1:])
     except SystemExit as exit:  # --version and --help exit 0 once printed; a usage error exits 2
         assert exit.code == 0, capsys.readouterr().err
+
+
+def test_the_readmes_summary_is_what_a_run_of_the_sample_prints(tmp_path, monkeypatch):
+    """The README's sample summary, from a real run of the bundled sample: the same text
+    but for the seconds, with the warehouse at /path/to/warehouse, the default there."""
+    from matterhouse.summary import summary_text
+
+    result = matterhouse.run(warehouse=tmp_path / "warehouse")
+    monkeypatch.setenv("MATTERHOUSE_WAREHOUSE", "/path/to/warehouse")
+    printed = summary_text(result.record, Path("/path/to/warehouse"), result.seconds)
+    (shown,) = re.findall(r"^A run prints one summary .*?```text\n(.*?)```", read(README), flags=re.M | re.S)
+
+    def without_seconds(text: str) -> str:
+        return re.sub(r"\d+\.\d+", "N", "\n".join(text.splitlines()[:2])) + "\n" + "\n".join(text.splitlines()[2:])
+
+    assert without_seconds(shown.rstrip("\n")) == without_seconds(printed)

@@ -122,11 +122,6 @@ CASES_OF_ERRORS = [
         "matterhouse: error: no file extensions given: pass e.g. --extensions md,txt",
     ),
     (
-        "a batch of no files",
-        lambda tmp: ["run", "--batch-size", "0"],
-        "matterhouse: error: batch size 0 is not a positive number of files",
-    ),
-    (
         "a negative lock timeout",
         lambda tmp: ["run", "--lock-timeout", "-1"],
         "matterhouse: error: lock timeout -1 is negative: give the seconds to wait, e.g. 30",

@@ -146,3 +146,25 @@ def test_a_file_that_shrank_after_the_scan_is_read_as_it_is_now(tmp_path):
 
     file, version = parse_after_the_scan(tmp_path, shrink)
     assert file["reason"] is None and version["url"] == "https://example.com/b" and version["body"] is None
+
+
+def test_the_progress_bar_moves_every_few_files_not_once_a_batch(tmp_path):
+    """In the run's own process (one batch, or one core) and in the pool alike, parsed
+    files are counted COUNT_EVERY at a time, and every file once."""
+    source = tmp_path / "news"
+    for number in range(parse_worker.COUNT_EVERY * 3 + 7):
+        (source / f"{number}.md").parent.mkdir(exist_ok=True)
+        (source / f"{number}.md").write_text(f"---\nwebUrl: https://example.com/{number}\n---\n", encoding="utf-8")
+    plan = plan_files(find_files(source, ("md",), 5_000), empty_warehouse(), False, tmp_path / "to-read.parquet")
+    counted = []
+    with parse_worker.files_counted_by(counted.append):
+        parse_worker.parse_batch(next(plan.batches(1000)), Location.of(tmp_path / "staging"), 0, resolve(source, environ={}))
+    assert counted == [parse_worker.COUNT_EVERY] * 3 + [7]
+
+    shared = multiprocessing.get_context("spawn").Value("q", 0)
+    parse_worker.count_files_in(shared)
+    try:
+        parse_worker.parse_batch(next(plan.batches(1000)), Location.of(tmp_path / "again"), 0, resolve(source, environ={}))
+    finally:
+        parse_worker._count_files = None
+    assert shared.value == plan.to_read_count

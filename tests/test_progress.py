@@ -13,7 +13,7 @@ def test_long_runs_in_a_terminal_draw_a_bar(monkeypatch):
     monkeypatch.setattr("sys.stderr", terminal)
     with file_progress(MIN_FILES_FOR_BAR) as advance:
         advance(MIN_FILES_FOR_BAR)
-    assert f"{MIN_FILES_FOR_BAR}/{MIN_FILES_FOR_BAR}" in terminal.getvalue()
+    assert f"{MIN_FILES_FOR_BAR:,}/{MIN_FILES_FOR_BAR:,}" in terminal.getvalue()  # numbers as the summary writes them
 
 
 def test_short_runs_and_pipes_draw_nothing(monkeypatch):

@@ -47,6 +47,7 @@ def test_flags_beat_environment_beat_defaults(tmp_path):
         ({"extensions": " , "}, "no file extensions given: pass e.g. --extensions md,txt"),
         ({"max_file_size": "lots"}, "file size limit 'lots' is not a size such as 5MB, 512KB or 1000"),
         ({"sources": []}, "no source folder given: pass one or more, e.g. --source news/"),
+        ({"batch_size": 0}, "batch size 0 is not a positive number of files"),
         ({"environ": {"MATTERHOUSE_SOURCE": ""}}, "no source folder given: pass one or more, e.g. --source news/"),
     ],
 )

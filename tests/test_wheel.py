@@ -77,7 +77,7 @@ def test_the_installed_command_loads_the_bundled_sample_from_any_folder(installe
     result = run(installed, "matterhouse", "run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.splitlines()[1] == "  files      245 seen: 245 new, 0 changed, 0 unchanged, 0 deleted"
+    assert result.stdout.splitlines()[2] == "  this run   245 files found: 245 new, 0 changed, 0 unchanged, 0 deleted"
     assert (tmp_path / "warehouse" / "matterhouse.duckdb").is_file()
 
 

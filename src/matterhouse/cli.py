@@ -1,25 +1,33 @@
-"""matterhouse loads folders of YAML front-matter news articles into a DuckDB warehouse
-and Parquet datasets, reading only what changed since the last run.
+"""matterhouse loads folders of YAML front-matter news articles into a DuckDB
+warehouse and Parquet datasets, reading only what changed since the last run.
 
-Start with `matterhouse run` (it loads the bundled sample into ./warehouse), then
-`matterhouse query "select * from articles limit 5"`. Every command takes --help.
+Start with `matterhouse run` (it loads the bundled sample into ./warehouse),
+then `matterhouse query "select * from articles limit 5"`. Every command takes
+--help.
 """
 
 import argparse
+import difflib
+import functools
 import json
 import os
 import shutil
 import signal
 import sys
+import textwrap
 import traceback
 import urllib.request
 from pathlib import Path
 
 from matterhouse import __version__
-from matterhouse.plumbing import interrupts, settings
+from matterhouse.plumbing import interrupts, settings, words
 from matterhouse.transforms.errors import MatterhouseError
 
 DEFAULT_INTERVAL = 900.0
+# Help as wide as the summary, in a terminal of any width and in a pipe alike; the
+# description keeps the line breaks written here. Options are never abbreviated: a
+# scheduled command line must not change meaning when an option is added.
+HELP_FORMAT = functools.partial(argparse.RawDescriptionHelpFormatter, width=80)
 # The query command's output formats (see matterhouse.read.query.run_query).
 QUERY_FORMATS = ("table", "csv", "json", "parquet")
 
@@ -48,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's own parser, with its own usage
-        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}{_did_you_mean(args.parser, unknown)}")
     try:
         return args.command(args)
     except MatterhouseError as error:
@@ -65,14 +73,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _did_you_mean(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
+    """The option a mistyped one probably meant (--sorce: --source)."""
+    options = [option for action in parser._actions for option in action.option_strings if option.startswith("--")]
+    for word in unknown:
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.6)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="matterhouse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog="matterhouse", description=__doc__, formatter_class=HELP_FORMAT, allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"matterhouse {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="load front-matter files into the warehouse")
+    run = commands.add_parser(
+        "run", formatter_class=HELP_FORMAT, allow_abbrev=False, help="load front-matter files into the warehouse"
+    )
     add_run_options(run)
     run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
     run.add_argument(
@@ -85,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=run_command, parser=run)
 
-    serve = commands.add_parser("serve", help="serve the run as a scheduled Prefect deployment")
+    serve = commands.add_parser(
+        "serve", formatter_class=HELP_FORMAT, allow_abbrev=False, help="serve the run as a scheduled Prefect deployment"
+    )
     add_run_options(serve)
     schedule = serve.add_mutually_exclusive_group()
     schedule.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
@@ -95,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
     serve.set_defaults(command=serve_command, parser=serve)
 
-    query = commands.add_parser("query", help="run SQL on the warehouse, read-only")
+    query = commands.add_parser(
+        "query", formatter_class=HELP_FORMAT, allow_abbrev=False, help="run SQL on the warehouse, read-only"
+    )
     statement = query.add_mutually_exclusive_group(required=True)
     statement.add_argument("sql", nargs="?", help="the SQL to run")
     statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
@@ -103,19 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument(
         "--as-of",
         metavar="RUN_ID_OR_TIMESTAMP",
-        help="answer from the tables as published by that run, or by the last run finished by that time (ISO 8601)",
+        help="answer from the tables of a run: its id (or first characters) or its start time, as `matterhouse status` "
+        "shows them, or any ISO 8601 time (the last run finished by then)",
     )
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
     query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     query.set_defaults(command=query_command, parser=query)
 
-    report = commands.add_parser("report", help="write a self-contained HTML report with charts")
+    report = commands.add_parser(
+        "report", formatter_class=HELP_FORMAT, allow_abbrev=False, help="write a self-contained HTML report with charts"
+    )
     report.add_argument("--output", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html")
     report.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     report.set_defaults(command=report_command, parser=report)
 
-    status = commands.add_parser("status", help="show the last runs and the size of each table")
+    status = commands.add_parser(
+        "status", formatter_class=HELP_FORMAT, allow_abbrev=False, help="show the last runs and the size of each table"
+    )
     status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
     status.add_argument(
         "--runs", type=settings.positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
@@ -123,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
     status.set_defaults(command=status_command, parser=status)
     return parser
+
+
+def add_command(commands, name: str, help: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=help, formatter_class=HELP_FORMAT, allow_abbrev=False)
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -150,8 +182,11 @@ def run_command(args: argparse.Namespace) -> int:
     options = run_options(args)
     from matterhouse.api import run_resolved
 
+    configured = settings.prefect_api_configured()
+    if args.prefect and not configured and sys.stderr.isatty():  # else a blank terminal for 10-20 s
+        print("matterhouse: starting a temporary Prefect server (set PREFECT_API_URL for yours)", file=sys.stderr)
     try:
-        result = run_resolved(options, prefect=args.prefect or settings.prefect_api_configured())
+        result = run_resolved(options, prefect=args.prefect or configured)
     except MatterhouseError:
         raise
     except Exception as error:
@@ -244,35 +279,22 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def format_status(runs: list[dict], tables: dict[str, int]) -> str:
-    """Recent runs, newest first, then the row count of each table."""
-    header = ("started (UTC)", "seconds", "status", "seen", "new", "changed", "deleted", "rejected", "warnings", "articles")
-    rows = [
-        (
-            f"{run['started_at']:%Y-%m-%d %H:%M:%S}",
-            f"{run['seconds']:.1f}",
-            run["status"],
-            *(
-                f"{run[key]:,}"
-                for key in (
-                    "files_seen",
-                    "files_new",
-                    "files_changed",
-                    "files_deleted",
-                    "files_rejected",
-                    "data_warnings",
-                    "articles",
-                )
-            ),
+    """Recent runs, newest first, two lines each with the run id and start time that
+    `query --as-of` takes; then the row count of each table. No line is over 80 columns."""
+    lines = []
+    for run in runs:
+        lines.append(
+            f"run {run['run_id'][:8]}  started {run['started_at']:%Y-%m-%d %H:%M:%S} UTC  "
+            f"{run['status']} in {words.seconds(run['seconds'])}"
         )
-        for run in runs
-    ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    lines = [
-        "  ".join(
-            cell.rjust(width) if index else cell.ljust(width) for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        counts = (
+            f"{words.count(run['files_seen'], 'file')}: {run['files_new']:,} new, {run['files_changed']:,} changed, "
+            f"{run['files_deleted']:,} deleted, {run['files_rejected']:,} rejected; "
+            f"{words.count(run['data_warnings'], 'warning')}; {words.count(run['articles'], 'article')}"
         )
-        for row in (header, *rows)
-    ]
+        lines.append(textwrap.fill(counts, width=80, initial_indent="    ", subsequent_indent="    "))
+    if runs:
+        lines += ["", "(query --as-of takes a run id above, or a start time, to answer as of that run)"]
     name_width = max(map(len, tables))
     count_width = max(len(f"{count:,}") for count in tables.values())
     lines += ["", f"{'table'.ljust(name_width)}  {'rows'.rjust(count_width)}"]

@@ -99,7 +99,9 @@ def report(signum: int) -> int:
     """Say the state once (the watchdog says nothing more), and return the exit status."""
     if not _reported:
         _reported.append(signum)
-        sys.stderr.write(f"matterhouse: interrupted; {run_state.state()}\n")
+        # In a terminal the ^C the terminal echoed ends the line the cursor is on.
+        new_line = "\n" if signum == signal.SIGINT and sys.stderr.isatty() else ""
+        sys.stderr.write(f"{new_line}matterhouse: interrupted; {run_state.state()}\n")
         sys.stderr.flush()
     return EXIT_STATUS[signum]
 

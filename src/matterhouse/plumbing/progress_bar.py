@@ -18,14 +18,18 @@ def file_progress(total: int, description: str = "Parsing files"):
         return
     # Only here: rich costs a short run more time than it saves.
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
     from rich.text import Text
+
+    class FilesDone(ProgressColumn):  # numbers written as in the summary: 2,000/5,000
+        def render(self, task) -> Text:
+            return Text(f"{task.completed:,.0f}/{task.total:,.0f}")
 
     class FilesPerSecond(ProgressColumn):
         def render(self, task) -> Text:
             return Text(f"{task.speed:,.0f} files/s" if task.speed else "")
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), FilesDone(), FilesPerSecond(), TimeRemainingColumn())
     with (
         Progress(*columns, console=Console(stderr=True), transient=True) as progress,
         before_forced_exit(progress.stop),

@@ -126,7 +126,9 @@ class RunOptions:
     )
     batch_size: int = field(
         default=DEFAULT_BATCH_SIZE,
-        metadata=option("--batch-size", "files per parse batch", shown_default=str(DEFAULT_BATCH_SIZE), metavar="N", type=int),
+        metadata=option(
+            "--batch-size", "files per parse batch", shown_default=str(DEFAULT_BATCH_SIZE), metavar="N", type=positive_integer
+        ),
     )
     storage_options: dict = field(
         default_factory=dict,

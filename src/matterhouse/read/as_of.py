@@ -54,15 +54,19 @@ def snapshot_as_of(warehouse: Path, as_of: str | None) -> Path:
         raise NoWarehouseYet(warehouse)
     if as_of is None:
         return current
-    runs = pq.read_table(current / "etl_runs", columns=["run_id", "finished_at"]).sort_by("finished_at")
-    runs = list(zip(runs["run_id"].to_pylist(), runs["finished_at"].to_pylist(), strict=True))
+    table = pq.read_table(current / "etl_runs", columns=["run_id", "started_at", "finished_at"]).sort_by("finished_at")
+    started = dict(zip(table["run_id"].to_pylist(), table["started_at"].to_pylist(), strict=True))
+    runs = list(zip(table["run_id"].to_pylist(), table["finished_at"].to_pylist(), strict=True))
     text = as_of.strip()
     named = [run for run in runs if run[0].startswith(text)] if text else []
     if len(named) > 1:
         raise MatterhouseError(f"--as-of {text} names {len(named)} runs; give more of the run_id")
     if not named:
         instant = _instant(text)
-        named = [run for run in runs if run[1] <= instant][-1:]
+        # The start time `matterhouse status` shows (to the second) names that run;
+        # any other time, the last run that had finished by then.
+        named = [run for run in runs if started[run[0]].replace(microsecond=0) == instant][-1:]
+        named = named or [run for run in runs if run[1] <= instant][-1:]
         if not named:
             first = f"; the first finished at {_shown(runs[0][1])}" if runs else ""
             raise RunNotKept(f"no run had finished by {_shown(instant)}{first}")

@@ -16,6 +16,9 @@ from matterhouse.plumbing.storage import Location
 from matterhouse.steps import parse_worker
 from matterhouse.steps.plan import Plan
 
+# How often the progress bar catches up with the files the workers have parsed.
+PROGRESS_EVERY_SECONDS = 0.2
+
 
 def parse_files(plan: Plan, staging: Location, options: RunOptions) -> list[dict]:
     """Parse the plan's files in batches on every core; return the files found only touched.
@@ -28,15 +31,18 @@ def parse_files(plan: Plan, staging: Location, options: RunOptions) -> list[dict
     workers = min(os.cpu_count() or 1, -(-total // options.batch_size))
     touched = []
     if workers <= 1:  # one core or one batch: a worker process would cost more than it saves
-        with file_progress(total) as advance:
+        with file_progress(total) as advance, parse_worker.files_counted_by(advance):
             for number, batch in enumerate(batches):
                 touched.extend(parse_worker.parse_batch(batch, staging, number, options))
-                advance(len(batch))
         return touched
     in_flight, numbers = {}, itertools.count()
+    # The workers count the files they have parsed here, so the bar moves every few files,
+    # not once a batch.
+    parsed = multiprocessing.get_context("spawn").Value("q", 0)
     with _sigint_held():  # the pool may start multiprocessing's resource tracker
-        pool = parse_pool(workers)
+        pool = parse_pool(workers, parsed)
     with pool, file_progress(total) as advance, _workers_stopped_on_interrupt():
+        shown = 0
 
         def submit_next() -> None:
             batch = next(batches, None)
@@ -48,11 +54,13 @@ def parse_files(plan: Plan, staging: Location, options: RunOptions) -> list[dict
             for _ in range(2 * workers):
                 submit_next()
         while in_flight:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            done, _ = wait(in_flight, timeout=PROGRESS_EVERY_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 touched.extend(future.result())
-                advance(in_flight.pop(future))
+                in_flight.pop(future)
                 submit_next()
+            advance(parsed.value - shown)
+            shown = parsed.value
     return touched
 
 
@@ -67,11 +75,15 @@ def _workers_stopped_on_interrupt():
         raise
 
 
-def parse_pool(workers: int) -> ProcessPoolExecutor:
+def parse_pool(workers: int, parsed=None) -> ProcessPoolExecutor:
     """Worker processes for parse_worker.parse_batch: spawned, since forking would copy the
-    flow's threads, and started by parse_worker.start_worker."""
+    flow's threads, and started by parse_worker.start_worker, which counts the files they
+    parse in the shared `parsed`."""
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=parse_worker.start_worker
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=parse_worker.start_worker,
+        initargs=(parsed,),
     )
 
 

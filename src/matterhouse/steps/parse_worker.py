@@ -21,11 +21,18 @@ from matterhouse.steps.scan import FoundFile
 from matterhouse.transforms.articles import content_hash, parse_file, rejected_unread
 from matterhouse.transforms.tables import to_parsed_tables
 
+# Files parsed between two reports to the run's progress bar (a report takes a lock).
+COUNT_EVERY = 50
+_count_files = None  # where this process reports the files it parsed, if anywhere
 
-def start_worker() -> None:
-    """The worker pool's initializer. A worker never hands pyarrow pandas objects, and
-    leaves Ctrl-C to the run, which stops it (a terminal sends SIGINT to every process
-    in its foreground group, and each worker would print a traceback)."""
+
+def start_worker(parsed=None) -> None:
+    """The worker pool's initializer. A worker never hands pyarrow pandas objects, counts
+    the files it parses in the shared `parsed` for the run's progress bar, and leaves
+    Ctrl-C to the run, which stops it (a terminal sends SIGINT to every process in its
+    foreground group, and each worker would print a traceback)."""
+    if parsed is not None:
+        count_files_in(parsed)
     leave_pandas_out()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it started: see parse._sigint_held
@@ -71,6 +78,36 @@ def _write_staging(table: pa.Table, name: str, staging: Location) -> None:
     os.replace(partial, target)
 
 
+def count_files_in(parsed) -> None:
+    """Report the files this process parses to the shared counter `parsed`."""
+    global _count_files
+
+    def count(files: int) -> None:
+        with parsed.get_lock():
+            parsed.value += files
+
+    _count_files = count
+
+
+@contextmanager
+def files_counted_by(count):
+    """Report the files parsed in this process to `count` (the run's own progress bar)."""
+    global _count_files
+    _count_files = count
+    try:
+        yield
+    finally:
+        _count_files = None
+
+
+def _counted(items: list):
+    """The items, reporting every COUNT_EVERY of them (and the rest at the end)."""
+    for index, item in enumerate(items, start=1):
+        yield item
+        if _count_files is not None and (index % COUNT_EVERY == 0 or index == len(items)):
+            _count_files(index % COUNT_EVERY or COUNT_EVERY)
+
+
 @dataclass(frozen=True)
 class ToRead:
     found: FoundFile
@@ -103,7 +140,7 @@ def _read_and_parse(rows: list[dict], options: RunOptions) -> tuple[list, list[d
     sources = {source.text: source for source in options.sources}
     items = list(map(to_read_item, rows))
     objects = _fetch_objects(items, max_file_size + 1, sources)
-    for item in items:
+    for item in _counted(items):
         found, problem = item.found, item.found.problem
         source = sources[found.source]
         if problem is None:
