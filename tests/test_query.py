@@ -6,6 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from matterhouse.cli import main
+from matterhouse.read.query import run_query
 
 from .conftest import CASES, build_warehouse
 
@@ -102,3 +103,13 @@ def test_a_table_fits_a_terminal_and_says_how_to_see_whole_cells():
     assert max(len(line) for line in fitted[:3]) <= 50 and fitted[2].endswith("…")
     assert fitted[-1] == "(cells cut to fit: --format csv, or a pipe, shows them whole)"
     assert rows[0][1] in as_table(["path", "reason"], rows)  # no terminal: whole cells
+
+
+def test_rows_too_wide_for_the_terminal_show_one_field_a_line(warehouse):
+    """select * from articles has 21 columns: cut to the minimum they still need 250+
+    columns, so at 80 each row is shown one field a line, and the last lines say so."""
+    lines = run_query(warehouse, "select * from articles order by article_id limit 2", "table", None, 80).splitlines()
+    assert max(map(len, lines)) <= 80
+    assert lines[0] == "-[ row 1 ]".ljust(80, "-") and lines[1].startswith("article_id  ")
+    assert lines[-2:] == ["(2 rows, one field a line to fit 80 columns:", "--format csv, or a pipe, shows them as a table)"]
+    assert sum(line.startswith("-[ row ") for line in lines) == 2

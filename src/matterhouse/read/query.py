@@ -73,7 +73,10 @@ def as_table(columns: list[str], rows: list[tuple], width: int | None = None) ->
     it, each cut cell ending in '…', and a last line says how to see them whole."""
     cells = [[_cell(value) for value in row] for row in rows]
     widths = [max([len(name), *(len(row[index]) for row in cells)]) for index, name in enumerate(columns)]
-    cut = width is not None and _fit(widths, width - 2 * (len(columns) - 1))
+    room = None if width is None else width - 2 * (len(columns) - 1)
+    if room is not None and sum(min(column, MIN_CELL_WIDTH) for column in widths) > room:
+        return as_records(columns, cells, width)
+    cut = room is not None and _fit(widths, room)
     if cut:
         cells = [[_short(cell, limit) for cell, limit in zip(row, widths, strict=True)] for row in cells]
         columns = [_short(name, limit) for name, limit in zip(columns, widths, strict=True)]
@@ -92,6 +95,20 @@ def as_table(columns: list[str], rows: list[tuple], width: int | None = None) ->
     lines.append(f"({len(rows):,} row{'s' if len(rows) != 1 else ''})")
     if cut:
         lines.append("(cells cut to fit: --format csv, or a pipe, shows them whole)")
+    return "\n".join(lines)
+
+
+def as_records(columns: list[str], cells: list[list[str]], width: int) -> str:
+    """Rows too wide for the terminal even with every cell cut: one field a line, each row
+    under a rule that numbers it, values cut to the width."""
+    name_width = max(map(len, columns))
+    lines = []
+    for number, row in enumerate(cells, start=1):
+        lines.append(f"-[ row {number:,} ]".ljust(width, "-"))
+        for name, cell in zip(columns, row, strict=True):
+            lines.append(f"{name.ljust(name_width)}  {_short(cell, width - name_width - 2)}".rstrip())
+    rows = f"{len(cells):,} row{'s' if len(cells) != 1 else ''}"
+    lines += [f"({rows}, one field a line to fit {width} columns:", "--format csv, or a pipe, shows them as a table)"]
     return "\n".join(lines)
 
 
