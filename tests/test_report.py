@@ -23,6 +23,7 @@ from matterhouse.read.report import (
     articles_figure,
     build_page,
     providers_figure,
+    render_report,
     report_data,
     runs_figure,
     short_label,
@@ -77,7 +78,7 @@ def page_data(**rows) -> dict[str, list[dict]]:
     """Query rows for build_page: an empty warehouse's, with `rows` in place."""
     totals = {"articles": 0, "dated_articles": 0, "providers": 0, "topics": 0, "runs": 0}
     data = {"totals": [totals], "articles_per_month": [], "top_providers": [], "topic_trends": [], "runs": []}
-    data |= {"stories": [], "headline_changes": []}
+    data |= {"stories": [], "headline_changes": [], "commonest_rejections": []}
     totals |= rows.pop("totals", {})
     return data | rows
 
@@ -94,6 +95,7 @@ def test_the_month_axis_runs_through_months_without_articles(sample_warehouse):
     figure = articles_figure(data["articles_per_month"])
     assert figure.layout.xaxis.type == "date" and date(2023, 1, 1) in figure.data[0].x
     assert figure.layout.xaxis.range == ("2019-01-01", "2024-06-01")
+    assert figure.layout.xaxis.tickformat == "%b %Y"  # every tick names its year, May 2024's too
     topics = topic_trends(data["topic_trends"], data["totals"][0])
     assert len(topics.figure.data) == 5
     for line in topics.figure.data:
@@ -196,6 +198,20 @@ def test_an_empty_warehouse_says_so_and_draws_no_axes(empty_report):
     # The one run rejected nothing and warned of nothing: a sentence, not a chart of zeros.
     assert "There is no chart: the run rejected no file and found no data warning." in html
     assert "plotly-graph-div" not in html and "<script" not in html and len(html) < 20_000
+
+
+def test_a_warehouse_whose_every_file_was_rejected_gives_the_commonest_reasons(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for number in range(3):
+        (notes / f"{number}.md").write_text(f"just a note {number}\n", encoding="utf-8")
+    (notes / "list.md").write_text("---\n- a\n---\n", encoding="utf-8")
+    build_warehouse(notes, warehouse=tmp_path / "warehouse")
+    html = render_report(tmp_path / "warehouse")
+    assert "The warehouse has no articles yet (1 recent run): every file was rejected. The commonest reasons:" in html
+    reasons = re.findall(r"<li>(.*?)</li>", html.split("The commonest reasons:")[1])
+    assert reasons[0].startswith("no front matter: the file must start with") and reasons[0].endswith("(3 files)")
+    assert reasons[1].startswith("front matter is a list") and reasons[1].endswith("(1 file)")
 
 
 def test_a_section_without_data_says_why_and_what_to_do():

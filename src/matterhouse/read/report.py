@@ -26,14 +26,23 @@ from matterhouse.plumbing.words import count
 from matterhouse.read.status import open_read_only
 from matterhouse.store.warehouse import fetch_dicts, sql
 
-QUERIES = ("totals", "articles_per_month", "top_providers", "topic_trends", "runs", "stories", "headline_changes")
+QUERIES = (
+    "totals",
+    "articles_per_month",
+    "top_providers",
+    "topic_trends",
+    "runs",
+    "stories",
+    "headline_changes",
+    "commonest_rejections",
+)
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed")
 # Rows a table shows before it says how many it left out: the latest five years of months;
 # the runs the chart draws; the largest stories and the latest headline changes.
 TABLE_ROWS = 60
 RUNS = 30
 LIST_ROWS = 25
-LIMITS = {"runs": RUNS, "stories": LIST_ROWS, "headline_changes": LIST_ROWS}
+LIMITS = {"runs": RUNS, "stories": LIST_ROWS, "headline_changes": LIST_ROWS, "commonest_rejections": 5}
 # Axis and legend labels wrap at this many characters, on at most two lines; the full text
 # is in the hover and in the table.
 LABEL_WIDTH = 24
@@ -104,7 +113,8 @@ def build_page(data: dict[str, list[dict]]) -> str:
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>matterhouse report</title>"
         f"<style>{STYLE}</style>{script}</head><body><h1>matterhouse report</h1>"
-        f"{summary(totals, data['articles_per_month'], data['runs'])}{''.join(section.html() for section in sections)}"
+        f"{summary(totals, data['articles_per_month'], data['runs'], data['commonest_rejections'])}"
+        f"{''.join(section.html() for section in sections)}"
         "</body></html>\n"
     )
 
@@ -122,9 +132,16 @@ def build_sections(data: dict[str, list[dict]]) -> list[Section]:
     ]
 
 
-def summary(totals: dict, months: list[dict], runs: list[dict]) -> str:
+def summary(totals: dict, months: list[dict], runs: list[dict], rejections: list[dict]) -> str:
     recorded = runs[-1]["runs_recorded"] if runs else 0
     recent = count(len(runs), "recent run") + (f" of {recorded:,}" if recorded > len(runs) else "")
+    if not totals["articles"] and rejections:
+        reasons = "".join(f"<li>{escape(row['reason'])} ({count(row['files'], 'file')})</li>" for row in rejections)
+        return (
+            f"<p class='empty'>The warehouse has no articles yet ({recent}): every file was rejected. "
+            f"The commonest reasons:</p><ul class='empty'>{reasons}</ul>"
+            "<p class='empty'>See them all with <code>matterhouse query \"from rejected_files\"</code>.</p>"
+        )
     if not totals["articles"]:
         return f"<p class='empty'>The warehouse has no articles yet ({recent if runs else 'and no runs'}). {LOAD_HINT}</p>"
     text = f"{count(totals['articles'], 'article')} from {count(totals['providers'], 'provider')}"
@@ -179,7 +196,10 @@ def articles_figure(months: list[dict]) -> go.Figure:
         )
     )
     _layout(figure, height=320)
-    figure.update_xaxes(type="date", ticklabelmode="period", range=_month_range([row["month"] for row in months]))
+    # Every tick names its year: a chart of a few months otherwise shows "May" alone.
+    figure.update_xaxes(
+        type="date", ticklabelmode="period", tickformat="%b %Y", range=_month_range([row["month"] for row in months])
+    )
     figure.update_yaxes(title_text="articles", rangemode="tozero")
     return figure
 
