@@ -144,7 +144,7 @@ def test_a_run_is_a_prefect_flow_run_only_when_an_api_is_configured(prefect_harn
 def test_the_top_level_help_speaks_to_users(tmp_path):
     result = matterhouse("--help", cwd=tmp_path)
     assert result.returncode == 0
-    assert "loads folders of YAML front-matter news articles into a DuckDB warehouse" in result.stdout
+    assert "loads folders of YAML front-matter news articles into a DuckDB\nwarehouse" in result.stdout
     assert "Start with `matterhouse run`" in result.stdout
     assert "--version" in result.stdout
 
