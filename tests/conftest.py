@@ -80,6 +80,11 @@ def table_rows(warehouse: Path, tables, skip=("run_id",)) -> dict[str, list[tupl
     return rows
 
 
+def unwrapped(message: str) -> str:
+    """A message the CLI wrapped at 80 columns, on one line again."""
+    return re.sub(r"\n  (?=\S)", " ", message)
+
+
 def summary_lines(summary: str) -> list[str]:
     """A run's summary, one line per label: its wrapped lines joined again."""
     return re.sub(r"\n {13}(?=\S)", " ", summary).splitlines()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import CASES, hold_database, query, visible_entries
+from .conftest import CASES, hold_database, query, unwrapped, visible_entries
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,10 @@ def test_environment_variables_choose_source_and_warehouse(tmp_path):
 def test_a_missing_source_is_one_line_that_says_what_to_fix(tmp_path):
     result = matterhouse("run", "--source", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == f"matterhouse: error: source folder {tmp_path / 'nowhere'} does not exist or is not a folder\n"
+    assert (
+        unwrapped(result.stderr)
+        == f"matterhouse: error: source folder {tmp_path / 'nowhere'} does not exist or is not a folder\n"
+    )
 
 
 def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_path):
@@ -86,11 +89,12 @@ def test_a_warehouse_held_open_by_another_process_is_reported_not_corrupted(tmp_
         holder.kill()
         holder.wait()
     assert result.returncode == 1
-    assert result.stderr.startswith(
+    error = unwrapped(result.stderr)
+    assert error.startswith(
         f"matterhouse: error: the warehouse file {warehouse / 'matterhouse.duckdb'} is locked by another process (PID "
     )
-    assert result.stderr.endswith("close the notebook, BI tool or run that has it open, then run again\n")
-    assert "(waited " in result.stderr and waited >= 3
+    assert error.endswith("close the notebook, BI tool or run that has it open, then run again\n")
+    assert "(waited " in error and waited >= 3
     assert "Traceback" not in result.stderr + result.stdout
     assert query(warehouse, "select count(*) from articles") == [(4,)]
     assert visible_entries(warehouse) == ["matterhouse.duckdb", "parquet", "views.duckdb"]

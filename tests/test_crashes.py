@@ -12,7 +12,7 @@ import pytest
 
 from matterhouse.store.tables import PUBLISHED_TABLES
 
-from .conftest import PROJECT_ROOT, hold_database, query
+from .conftest import PROJECT_ROOT, hold_database, query, unwrapped
 from .incremental_helpers import data_rows, write_article
 
 pytestmark = pytest.mark.slow
@@ -127,7 +127,7 @@ def test_a_second_run_refuses_while_the_first_holds_the_warehouse(run_pipeline, 
     finally:
         kill_run(first)
     assert second.returncode == 1
-    assert stderr == (
+    assert unwrapped(stderr) == (
         f"matterhouse: error: another matterhouse run (PID {first.pid}) is loading {warehouse}; "
         "wait for it to finish, then run again\n"
     )

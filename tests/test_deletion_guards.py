@@ -13,7 +13,7 @@ import matterhouse
 from matterhouse.plumbing.settings import ConfigurationError
 from matterhouse.steps.run import DeletionRefused
 
-from .conftest import CASES, query
+from .conftest import CASES, query, unwrapped
 from .incremental_helpers import data_rows, write_article
 
 
@@ -92,7 +92,9 @@ def test_the_command_refuses_an_empty_source_in_one_line_with_exit_1(loaded, tmp
     command = [sys.executable, "-m", "matterhouse.cli", "run", "--source", str(tmp_path / "empty"), "--warehouse", str(warehouse)]
     refused = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert refused.stderr.startswith("matterhouse: error: source ") and len(refused.stderr.splitlines()) == 1
+    said = unwrapped(refused.stderr)
+    assert said.startswith("matterhouse: error: source ") and len(said.splitlines()) == 1
+    assert all(len(line) <= 80 or " " not in line.strip() for line in refused.stderr.splitlines())
     allowed = subprocess.run([*command, "--allow-empty-source"], capture_output=True, text=True, timeout=120)
     assert allowed.returncode == 0, allowed.stderr
     assert "4 deleted" in allowed.stdout

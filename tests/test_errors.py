@@ -10,7 +10,7 @@ import pytest
 
 from matterhouse.cli import main
 
-from .conftest import CASES, query
+from .conftest import CASES, query, unwrapped
 
 SEED = str(CASES / "seed" / "input")
 CLASS_NAME = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*(Error|Exception)\b")
@@ -35,9 +35,12 @@ def disk(tmp_path):
 
 
 def error_of(capsys, *argv: str) -> tuple[int, str]:
+    """The exit status and the error message, which the terminal got wrapped at 80
+    columns between words (a word longer than that, a path, stands alone)."""
     status = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return status, captured.err
+    printed = capsys.readouterr().err
+    assert all(len(line) <= 80 or " " not in line.strip() for line in printed.splitlines()), printed
+    return status, unwrapped(printed)
 
 
 def setup_file(tmp_path: Path) -> Path:

@@ -18,7 +18,7 @@ import matterhouse
 from matterhouse.store import publication
 from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
 
-from .conftest import CASES, PLACE_AND_RUN_COLUMNS, PROJECT_ROOT, query, table_rows
+from .conftest import CASES, PLACE_AND_RUN_COLUMNS, PROJECT_ROOT, query, table_rows, unwrapped
 from .servers import aws_environment, dask_cluster, s3_server
 
 pytestmark = pytest.mark.slow
@@ -230,7 +230,7 @@ def test_killing_a_dask_worker_mid_run_completes_or_changes_nothing(s3, tmp_path
             assert "run succeeded" in stdout and "Traceback" not in stderr
             assert query(warehouse, "select count(*) from source_files")[0][0] == 8000
         else:
-            assert run.returncode == 1 and len(stderr.strip().splitlines()) == 1, stderr
+            assert run.returncode == 1 and len(unwrapped(stderr).strip().splitlines()) == 1, stderr
             assert table_rows(warehouse, PUBLISHED_TABLES) == before
             assert publication.manifest(str(published))["run_id"] == published_before
 
@@ -256,4 +256,5 @@ def test_a_wrong_bucket_or_prefix_is_one_line_and_changes_nothing(s3, tmp_path, 
         timeout=120,
     )
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.startswith(f"matterhouse: error: {message}") and len(result.stderr.splitlines()) == 1, result.stderr
+    error = unwrapped(result.stderr)
+    assert error.startswith(f"matterhouse: error: {message}") and len(error.splitlines()) == 1, result.stderr

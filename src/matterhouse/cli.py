@@ -62,14 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     except MatterhouseError as error:
         if interrupts.received():
             return interrupts.report(interrupts.received())
-        print(f"matterhouse: error: {error}", file=sys.stderr)
+        print(words.lines_for_people(f"matterhouse: error: {error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return interrupts.report(interrupts.received() or signal.SIGINT)
     except OSError as error:  # a file named on the command line: missing, a folder, unwritable
         if isinstance(error, BrokenPipeError):
             raise
-        print(f"matterhouse: error: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        print(words.lines_for_people(f"matterhouse: error: {error.strerror or error}: {error.filename}"), file=sys.stderr)
         return 1
 
 
@@ -196,7 +196,7 @@ def run_command(args: argparse.Namespace) -> int:
             traceback.print_exc()
         from matterhouse.plumbing.faults import explain
 
-        print(f"matterhouse: run failed: {explain(error, options.warehouse)}", file=sys.stderr)
+        print(words.lines_for_people(f"matterhouse: run failed: {explain(error, options.warehouse)}"), file=sys.stderr)
         return 1
     print(json.dumps(result.record, default=str, indent=2) if args.json else result)
     return 0

@@ -24,6 +24,8 @@ import weakref
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from matterhouse.plumbing import words
+
 # Seconds from the signal to a forced exit: within the 5 s a person or a scheduler waits.
 DEADLINE = 3.0
 EXIT_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -101,7 +103,7 @@ def report(signum: int) -> int:
         _reported.append(signum)
         # In a terminal the ^C the terminal echoed ends the line the cursor is on.
         new_line = "\n" if signum == signal.SIGINT and sys.stderr.isatty() else ""
-        sys.stderr.write(f"{new_line}matterhouse: interrupted; {run_state.state()}\n")
+        sys.stderr.write(f"{new_line}{words.lines_for_people(f'matterhouse: interrupted; {run_state.state()}')}\n")
         sys.stderr.flush()
     return EXIT_STATUS[signum]
 

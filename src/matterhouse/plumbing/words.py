@@ -15,3 +15,17 @@ def alternatives(extensions) -> str:
     """File extensions as a list people read: '.md', '.md or .txt', '.markdown, .md or .txt'."""
     names = [f".{extension}" for extension in extensions]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def lines_for_people(message: str, width: int = 80) -> str:
+    """A message as a terminal shows it well: each line longer than `width` wrapped
+    between words, its continuation lines indented by two spaces (the same text in a
+    pipe); shorter lines, such as DuckDB's pointer under a query, stay as they are."""
+    import textwrap
+
+    return "\n".join(
+        line
+        if len(line) <= width
+        else textwrap.fill(line, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+        for line in message.split("\n")
+    )
