@@ -61,3 +61,5 @@ def test_a_terminal_shows_progress_and_no_telemetry_notice(corpus, tmp_path, pat
     for noise in ("anonymous usage", "telemetry", "DO_NOT_TRACK", "Traceback", "WARNING", "ERROR"):
         assert noise not in screen, screen
     assert "matterhouse: run succeeded in " in screen
+    # Prefect's temporary server takes seconds to start: the terminal is told at once.
+    assert ("matterhouse: starting a temporary Prefect server" in screen) == bool(path), screen
