@@ -219,14 +219,21 @@ def resolve(
     if unknown:
         raise TypeError(f"unknown run option {unknown[0]!r}; the options are {', '.join(OPTIONS)}")
     environ = os.environ if environ is None else environ
+
+    def from_environment(name: str) -> str | None:
+        return environ.get(OPTIONS[name].metadata["env"])
+
+    def given_or_environment(name: str):
+        return given.get(name) or from_environment(name) or None
+
     storage_options = given.get("storage_options")
     if not isinstance(storage_options, dict):
-        storage_options = storage.parse_storage_options(storage_options, environ.get("MATTERHOUSE_STORAGE_OPTIONS"))
+        storage_options = storage.parse_storage_options(storage_options, from_environment("storage_options"))
     if isinstance(sources, (str, Path)):
         sources = [sources]
-    if sources is None and environ.get("MATTERHOUSE_SOURCE") is not None:
+    if sources is None and from_environment("sources") is not None:
         # Split on the path separator, but not on a URL's own "://".
-        sources = [part for part in re.split(rf"{re.escape(os.pathsep)}(?!//)", environ["MATTERHOUSE_SOURCE"]) if part]
+        sources = [part for part in re.split(rf"{re.escape(os.pathsep)}(?!//)", from_environment("sources")) if part]
     if sources is not None and not sources:  # never the sample in place of the user's files
         raise ConfigurationError("no source folder given: pass one or more, e.g. --source news/")
     # The same folder twice counts once; one inside another would read its files twice.
@@ -240,14 +247,14 @@ def resolve(
                 raise ConfigurationError(
                     f"source{kind} {source} is inside source{kind} {other}, so its files would be read twice: give only {other}"
                 )
-    extensions = given.get("extensions") or environ.get("MATTERHOUSE_EXTENSIONS") or DEFAULT_EXTENSIONS
+    extensions = given_or_environment("extensions") or DEFAULT_EXTENSIONS
     if isinstance(extensions, str):
         extensions = extensions.split(",")
     extension_list = tuple(sorted({part.strip().lstrip(".").lower() for part in extensions if part.strip()}))
     if not extension_list:
         raise ConfigurationError("no file extensions given: pass e.g. --extensions md,txt")
-    size = given.get("max_file_size") or environ.get("MATTERHOUSE_MAX_FILE_SIZE") or DEFAULT_MAX_FILE_SIZE
-    checks_text = given.get("checks_dir") or environ.get("MATTERHOUSE_CHECKS")
+    size = given_or_environment("max_file_size") or DEFAULT_MAX_FILE_SIZE
+    checks_text = given_or_environment("checks_dir")
     checks = Path(checks_text).expanduser().resolve() if checks_text else None
     if checks is not None and not checks.is_dir():
         raise ConfigurationError(f"checks folder {checks} does not exist or is not a folder")
@@ -257,15 +264,15 @@ def resolve(
     batch_size = given.get("batch_size")
     if batch_size is not None and batch_size < 1:
         raise ConfigurationError(f"batch size {batch_size} is not a positive number of files")
-    staging, publish = (given.get(name) or environ.get(OPTIONS[name].metadata["env"]) or None for name in ("staging", "publish"))
-    max_delete = given.get("max_delete") or environ.get("MATTERHOUSE_MAX_DELETE") or None
+    staging, publish = given_or_environment("staging"), given_or_environment("publish")
+    max_delete = given_or_environment("max_delete")
     if max_delete is not None and not MAX_DELETE.fullmatch(str(max_delete)):
         raise ConfigurationError(f"--max-delete {max_delete!r} is not a number of files or a percentage, e.g. 100 or 5%")
     keep_runs = given.get("keep_runs")
     if keep_runs is None:
-        text = environ.get("MATTERHOUSE_KEEP_RUNS") or str(DEFAULT_KEEP_RUNS)
+        text = from_environment("keep_runs") or str(DEFAULT_KEEP_RUNS)
         if not text.strip().isdigit():
-            raise ConfigurationError(f"MATTERHOUSE_KEEP_RUNS={text!r} is not a whole number of runs, e.g. 10")
+            raise ConfigurationError(f"{OPTIONS['keep_runs'].metadata['env']}={text!r} is not a whole number of runs, e.g. 10")
         keep_runs = int(text)
     if keep_runs < 1:
         raise ConfigurationError(f"--keep-runs {keep_runs}: keep at least the current run (1 or more)")
@@ -286,7 +293,7 @@ def resolve(
         full_refresh=bool(given.get("full_refresh")),
         lock_timeout=DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
         storage_options=storage_options,
-        dask_address=given.get("dask_address") or environ.get("MATTERHOUSE_DASK_ADDRESS") or None,
+        dask_address=given_or_environment("dask_address"),
         staging=None if staging is None else storage.Location.of(staging, storage_options),
         publish=publish,
         allow_empty_source=bool(given.get("allow_empty_source")),
@@ -312,7 +319,7 @@ def as_parameters(options: RunOptions) -> dict:
 def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None = None) -> Path:
     """The warehouse folder from the flag, then MATTERHOUSE_WAREHOUSE, then ./warehouse."""
     environ = os.environ if environ is None else environ
-    path = Path(warehouse or environ.get("MATTERHOUSE_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+    path = Path(warehouse or environ.get(OPTIONS["warehouse"].metadata["env"]) or DEFAULT_WAREHOUSE).expanduser().resolve()
     if path.exists() and not path.is_dir():
         raise ConfigurationError(
             f"the warehouse {path} is a file, not a folder: give --warehouse a folder (it is created if missing)"
