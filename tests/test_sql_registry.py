@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from matterhouse.steps.models import model_query, prepare_scopes
 from matterhouse.steps.scan import FOUND_SCHEMA
 from matterhouse.store.schema import ensure_schema, read_run_table
 from matterhouse.store.tables import (
@@ -19,6 +20,7 @@ from matterhouse.store.tables import (
     PARAMETERS,
     PARSED_TABLES,
     PUBLISHED_TABLES,
+    SCOPES,
     STAMPED_COLUMNS,
     STATE_TABLES,
     VIEWS,
@@ -31,7 +33,6 @@ ALL_FILES = sorted(path.relative_to(SQL_DIR).with_suffix("").as_posix() for path
 TEMPLATES = {
     "state/forget_files": PARSED_TABLES,
     "state/remember_files": PARSED_TABLES,
-    "runs/hash_rows": tuple(MODEL_TABLES),
     "status/table_rows": PUBLISHED_TABLES,
 }
 ARROW_TO_DUCKDB = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "bool": "BOOLEAN"}
@@ -49,6 +50,7 @@ def test_every_registered_table_has_its_files_and_no_file_is_unregistered():
     assert names_in("schema") == sorted(PUBLISHED_TABLES)
     assert names_in("models") == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
     assert names_in("exports") == ["article_month", "article_months", "table"]
+    assert sorted(SCOPES) == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
     assert names_in("views") == sorted(VIEWS)
     assert sorted(EXPORT_ORDER) == sorted(PUBLISHED_TABLES)
 
@@ -80,8 +82,10 @@ def warehouse(parquet_files) -> duckdb.DuckDBPyConnection:
         connection.execute(read_run_table(table, files, "run"))
     connection.execute(sql("state/forgotten_files"), {"deleted_ids": [], "full_refresh": False})
     connection.execute(sql("runs/create_table_rows"))
+    prepare_scopes(connection)
     for model in INTERMEDIATE_MODELS:
-        connection.execute(f"create table intermediate.{model} as {sql(f'models/{model}')}")
+        connection.execute(f"create table intermediate.{model} as {model_query(model, everything=True)}")
+        connection.execute(f"create temp table before_{model} as from intermediate.{model}")
     yield connection
     connection.close()
 
@@ -99,7 +103,9 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
     elif name == "exports/article_month":
         texts = [sql(name, columns="*", order=EXPORT_ORDER["articles"])]
     elif name == "runs/hash_rows":
-        texts = [sql(name, table=table, key=key) for table, key in MODEL_TABLES.items()]
+        texts = [sql(name, table=table, key=key, rows=table) for table, key in MODEL_TABLES.items()]
+    elif name.startswith("models/") or name in ("runs/record_article_versions", "runs/number_article_versions"):
+        texts = [sql(name, everything=everything) for everything in ("true", "false")]
     elif name in TEMPLATES:
         texts = [sql(name, table=table) for table in TEMPLATES[name]]
     else:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from matterhouse.steps.load import build_model
+from matterhouse.steps.models import build_model, prepare_scopes
 from matterhouse.store.schema import ddl_statements
 from matterhouse.store.tables import INTERMEDIATE_MODELS
 
@@ -26,6 +26,7 @@ def con():
     connection.execute("set TimeZone='UTC'")
     for statement in ddl_statements():
         connection.execute(statement)
+    prepare_scopes(connection)
     # Built, in order, from the empty input tables, so that a case can give rows to the
     # intermediate models it reads (a model reads only the ones built before it).
     for model in INTERMEDIATE_MODELS:

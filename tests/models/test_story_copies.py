@@ -17,7 +17,7 @@ def copy(article_id: str, published_at: str | None, story_key: str | None = "har
 
 def stories(con, *copies: dict, unchosen=()) -> list[dict]:
     """The story_copies rows of the chosen file articles `copies`, with file articles `unchosen` besides."""
-    chosen = [{"article_id": c["article_id"], "file_article_id": c["file_article_id"]} for c in copies]
+    chosen = [{name: c[name] for name in ("article_id", "file_article_id", "published_at", "story_key")} for c in copies]
     query = "select article_id, story_id from intermediate.story_copies order by story_id, article_id"
     inputs = {"intermediate.chosen_file_articles": chosen, "parsed.file_articles": [*copies, *unchosen]}
     return outcome(con, "story_copies", query, inputs)

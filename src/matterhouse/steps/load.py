@@ -3,8 +3,8 @@
 The warehouse's tables exist already (schema.ensure_schema, run by the plan step).
 Steps: read the Parquet the run's parse workers wrote; record which files were added,
 changed or deleted; replace those files' rows in the parsed tables; if anything
-changed, rebuild the published tables with the merge rules (sql/models/) and count the
-rows each gained, changed and lost; run the data checks (a run that changed nothing
+changed, build the published tables with the merge rules (steps/models.py: whole, or only
+the rows the changes reach) and count the rows each gained, changed and lost; run the data checks (a run that changed nothing
 takes over the last results of the same checks); export the Parquet snapshot; record the
 run; commit. A failed check rolls everything back but the run's record.
 """
@@ -23,6 +23,7 @@ import duckdb
 from matterhouse.plumbing import interrupts, words
 from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.steps.export import write_snapshot
+from matterhouse.steps.models import build_models, note_changed_files, prepare_scopes
 from matterhouse.store.schema import read_run_table
 from matterhouse.store.tables import HISTORY_TABLES, INTERMEDIATE_MODELS, MODEL_TABLES, PARSED_TABLES, RUN_RECORD_TABLES
 from matterhouse.store.warehouse import SQL_DIR, fetch_dicts, run_sql, sql
@@ -65,10 +66,13 @@ def load_run(connection, load: RunLoad) -> dict:
     run_id = load.run["run_id"]
     connection.execute("begin transaction")
     try:
-        changed = _replace_parsed_rows(connection, load)
+        everything = load.full_refresh or load.rebuild or not _has_models(connection)
+        prepare_scopes(connection)
+        changed = _replace_parsed_rows(connection, load, by_key=not everything)
         checkpoint("load")
         if changed:
-            _rebuild(connection, run_id)
+            touched_ids = [row["source_file_id"] for row in load.touched]
+            build_models(connection, run_id, everything=everything, touched_ids=touched_ids)
         checks = read_checks(load.extra_checks)
         fingerprint = hashlib.sha256(json.dumps([(check.name, check.query) for check in checks]).encode()).hexdigest()
         carried_over = not changed and _carry_over_checks(connection, run_id, fingerprint)
@@ -111,8 +115,15 @@ def _record_run(connection, load: RunLoad, status: str, clock: float, export_clo
     run_sql(connection, sql("runs/record_run"), **load.run, **timings, status=status)
 
 
-def _replace_parsed_rows(connection, load: RunLoad) -> bool:
-    """Replace the parsed rows of changed and deleted files; True when anything changed."""
+def _has_models(connection) -> bool:
+    """Whether the intermediate models exist, so that a build by key can start from them."""
+    built = connection.execute("select count(*) from duckdb_tables() where schema_name = 'intermediate'").fetchone()[0]
+    return built == len(INTERMEDIATE_MODELS)
+
+
+def _replace_parsed_rows(connection, load: RunLoad, *, by_key: bool) -> bool:
+    """Replace the parsed rows of changed and deleted files; True when anything changed.
+    With `by_key`, note what those files said before and say now (steps/models.py)."""
     parameters = {
         "run_id": load.run["run_id"],
         "deleted_ids": load.deleted_ids,
@@ -124,9 +135,13 @@ def _replace_parsed_rows(connection, load: RunLoad) -> bool:
     (reparsed,) = connection.execute(sql("state/reparsed_files")).fetchone()
     run_sql(connection, sql("runs/record_file_changes"), **parameters)
     run_sql(connection, sql("state/forgotten_files"), **parameters)
+    if by_key:
+        note_changed_files(connection)
     for table in PARSED_TABLES:
         connection.execute(sql("state/forget_files", table=table))
         connection.execute(sql("state/remember_files", table=table))
+    if by_key:
+        note_changed_files(connection)
     if load.touched:
         run_sql(
             connection,
@@ -137,30 +152,6 @@ def _replace_parsed_rows(connection, load: RunLoad) -> bool:
         )
     file_changes = run_sql(connection, "select count(*) from file_changes where run_id = $run_id", **parameters)
     return load.full_refresh or load.rebuild or bool(load.touched) or reparsed > 0 or file_changes.fetchone()[0] > 0
-
-
-def _rebuild(connection, run_id: str) -> None:
-    """Rebuild the published tables from the parsed ones, counting what changed in each."""
-    connection.execute(sql("runs/create_table_rows"))
-    for table, key in MODEL_TABLES.items():
-        run_sql(connection, sql("runs/hash_rows", table=table, key=key), side="before")
-    for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES):
-        build_model(connection, model)
-    for table, key in MODEL_TABLES.items():
-        run_sql(connection, sql("runs/hash_rows", table=table, key=key), side="after")
-    run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
-    run_sql(connection, sql("runs/record_article_versions"), run_id=run_id)
-    connection.execute(sql("runs/number_article_versions"))
-
-
-def build_model(connection, model: str) -> None:
-    """Build one model from sql/models/<model>.sql: an intermediate model as a table of its
-    own (intermediate.<model>), a model table by replacing its rows."""
-    if model in INTERMEDIATE_MODELS:
-        connection.execute(f"create or replace table intermediate.{model} as {sql(f'models/{model}')}")
-    else:
-        connection.execute(f"delete from {model}")
-        connection.execute(f"insert into {model} by name {sql(f'models/{model}')}")
 
 
 class Check(NamedTuple):

@@ -49,6 +49,21 @@ MODEL_TABLES = {
     "source_files": "source_file_id",
     "data_warnings": "source_file_id, field, message",
 }
+# The key each model's rows are built by in a build by key, and the scope table that holds
+# the keys to recompute (sql/scopes/ fills them; steps/models.py).
+SCOPES = {
+    "url_resolutions": ("named_id", "scope_named_ids"),
+    "chosen_file_articles": ("article_id", "scope_articles"),
+    "story_copies": ("story_key", "scope_story_keys"),
+    "articles": ("article_id", "scope_published_articles"),
+    "providers": ("provider_id", "scope_providers"),
+    "images": ("article_id", "scope_articles"),
+    "article_relations": ("article_id", "scope_relations"),
+    "article_topics": ("article_id", "scope_articles"),
+    "article_urls": ("article_id", "scope_articles"),
+    "source_files": ("source_file_id", "scope_files"),
+    "data_warnings": ("source_file_id", "scope_files"),
+}
 # Records kept across runs, which no refresh rebuilds: etl_runs and check_results gain rows
 # every run; the change records only when files changed; article_versions keeps every
 # version of an article ever seen (sql/runs/record_article_versions.sql).

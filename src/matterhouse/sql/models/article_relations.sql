@@ -7,6 +7,7 @@ with
 chosen as (
     select article_id, file_article_id
     from intermediate.chosen_file_articles
+    where {everything} or article_id in (select article_id from scope_relations)
 ),
 
 resolutions as (

@@ -21,6 +21,7 @@ resolutions as (
 articles as (
     select article_id, url
     from intermediate.chosen_file_articles
+    where {everything} or article_id in (select article_id from scope_articles)
 ),
 
 other_urls as (
@@ -33,7 +34,8 @@ other_urls as (
     inner join parsed.file_articles as file_articles using (file_article_id)
     inner join files on files.source_file_id = file_articles.source_file_id
     left join resolutions on resolutions.named_id = file_articles.article_id
-    where (urls.url <> file_articles.url and file_articles.embed_position is null) or resolutions.article_id is not null
+    where ((urls.url <> file_articles.url and file_articles.embed_position is null) or resolutions.article_id is not null)
+      and ({everything} or file_articles.article_id in (select article_id from scope_raw_article_ids))
 ),
 
 final as (

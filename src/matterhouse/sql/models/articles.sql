@@ -4,6 +4,7 @@ with
 chosen as (
     select article_id, url, file_article_id, has_source_file
     from intermediate.chosen_file_articles
+    where {everything} or article_id in (select article_id from scope_published_articles)
 ),
 
 stories as (

@@ -1,5 +1,6 @@
 -- Grain: one row per article_id: the file article the warehouse publishes (the merge rules),
--- and the article's URL. Related entries count for the article their URL resolves to
+-- the article's URL, and the chosen file article's publication time and story key (read by
+-- story_copies.sql). Related entries count for the article their URL resolves to
 -- (url_resolutions.sql).
 -- 1. An article with files of its own takes its newest own file article: latest updated_at,
 --    then latest published_at, then the greatest (path, source); nulls sort last.
@@ -27,9 +28,11 @@ file_articles as (
         coalesce(resolutions.article_id, file_articles.article_id) as article_id,
         coalesce(resolutions.url, file_articles.url) as url,
         file_articles.updated_at,
-        file_articles.published_at
+        file_articles.published_at,
+        file_articles.story_key
     from parsed.file_articles as file_articles
     left join resolutions on resolutions.named_id = file_articles.article_id
+    where {everything} or file_articles.article_id in (select article_id from scope_raw_article_ids)
 ),
 
 own_ranked as (
@@ -38,6 +41,8 @@ own_ranked as (
         file_articles.source_file_id,
         file_articles.article_id,
         file_articles.url,
+        file_articles.published_at,
+        file_articles.story_key,
         row_number() over (
             partition by file_articles.article_id
             order by
@@ -52,7 +57,7 @@ own_ranked as (
 ),
 
 own_winners as (
-    select file_article_id, source_file_id, article_id, url
+    select file_article_id, source_file_id, article_id, url, published_at, story_key
     from own_ranked
     where rank_in_article = 1
 ),
@@ -62,6 +67,8 @@ embed_ranked as (
         file_articles.file_article_id,
         file_articles.article_id,
         file_articles.url,
+        file_articles.published_at,
+        file_articles.story_key,
         row_number() over (
             partition by file_articles.article_id
             order by
@@ -79,10 +86,10 @@ embed_ranked as (
 ),
 
 final as (
-    select article_id, url, file_article_id, true as has_source_file
+    select article_id, url, file_article_id, true as has_source_file, published_at, story_key
     from own_winners
     union all
-    select article_id, url, file_article_id, false as has_source_file
+    select article_id, url, file_article_id, false as has_source_file, published_at, story_key
     from embed_ranked
     where rank_in_article = 1
 )

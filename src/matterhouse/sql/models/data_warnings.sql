@@ -11,6 +11,7 @@ final as (
         files.run_id
     from parsed.file_warnings as warnings
     inner join parsed.files as files using (source_file_id)
+    where {everything} or source_file_id in (select source_file_id from scope_files)
 )
 
 select * from final

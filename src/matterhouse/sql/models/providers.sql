@@ -13,6 +13,7 @@ mentions as (
     from parsed.file_articles as file_articles
     inner join chosen using (file_article_id)
     where file_articles.provider_id is not null
+      and ({everything} or file_articles.provider_id in (select provider_id from scope_providers))
 ),
 
 name_counts as (

@@ -4,14 +4,17 @@ with
 files as (
     select source_file_id, source, path, size_bytes, modified_at, content_hash, article_id, reason, run_id
     from parsed.files
+    where {everything} or source_file_id in (select source_file_id from scope_files)
 ),
 
 published as (
-    select file_articles.article_id, file_articles.source_file_id, files.path
+    -- The chosen file of each article these files hold, which need not be among them.
+    select file_articles.article_id, file_articles.source_file_id, chosen_files.path
     from intermediate.chosen_file_articles as chosen
     inner join parsed.file_articles as file_articles using (file_article_id)
-    inner join files using (source_file_id)
+    inner join parsed.files as chosen_files using (source_file_id)
     where chosen.has_source_file
+      and ({everything} or chosen.article_id in (select article_id from files))
 ),
 
 final as (

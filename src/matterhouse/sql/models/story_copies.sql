@@ -11,16 +11,14 @@ with recursive
 
 candidates as (
     select
-        chosen.article_id,
-        file_articles.story_key,
-        file_articles.published_at,
-        row_number() over (
-            partition by file_articles.story_key order by file_articles.published_at, chosen.article_id
-        ) as copy_number
-    from intermediate.chosen_file_articles as chosen
-    inner join parsed.file_articles as file_articles using (file_article_id)
-    where file_articles.story_key is not null and file_articles.published_at is not null
-    qualify count(*) over (partition by file_articles.story_key) > 1
+        article_id,
+        story_key,
+        published_at,
+        row_number() over (partition by story_key order by published_at, article_id) as copy_number
+    from intermediate.chosen_file_articles
+    where story_key is not null and published_at is not null
+      and ({everything} or story_key in (select story_key from scope_story_keys))
+    qualify count(*) over (partition by story_key) > 1
 ),
 
 walk as (
@@ -46,7 +44,7 @@ walk as (
 ),
 
 final as (
-    select article_id, story_id
+    select article_id, story_id, story_key
     from walk
     qualify count(*) over (partition by story_id) > 1
 )

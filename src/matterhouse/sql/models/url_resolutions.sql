@@ -28,18 +28,13 @@ named as (
     from parsed.file_article_urls as urls
     inner join parsed.file_articles as file_articles using (file_article_id)
     inner join files on files.source_file_id = file_articles.source_file_id
+    where {everything} or urls.url_key in (select url_key from scope_url_keys)
 ),
 
 own_urls as (
     select distinct named_id as article_id, url, url_key
     from named
     where is_own
-),
-
-own_articles as (
-    select distinct named_id as article_id, url
-    from named
-    where is_own and is_its_url
 ),
 
 cited as (
@@ -83,6 +78,15 @@ resolved as (
     select to_clean_citation.named_id, coalesce(to_own.article_id, to_clean_citation.article_id) as article_id
     from to_clean_citation
     left join to_own on to_own.named_id = to_clean_citation.article_id
+),
+
+own_articles as (
+    -- Read whole, not from named: an article's own URL need not share the key it was found by.
+    select distinct file_articles.article_id, file_articles.url
+    from parsed.file_articles as file_articles
+    inner join files using (source_file_id)
+    where file_articles.embed_position is null
+      and ({everything} or file_articles.article_id in (select article_id from resolved))
 ),
 
 final as (

@@ -17,6 +17,7 @@ from (
         ) as version
     from article_versions as versions
     left join etl_runs as runs on runs.run_id = versions.first_seen_run
+    where {everything} or versions.article_id in (select named_id from changed_named_ids)
 ) as numbered
 where article_versions.rowid = numbered.row_id
   and article_versions.version <> numbered.version

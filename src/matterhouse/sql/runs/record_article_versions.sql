@@ -1,7 +1,7 @@
 -- Adds the versions of articles this run's files hold that article_versions lacks, and
--- marks every version the files hold as seen by this run (last_seen_run). It runs when a
--- run loads changes; a run that changes nothing leaves every table, history included, as
--- it was. A version is what a file of the article's own (not rejected; superseded
+-- marks every version the files of those articles hold as seen by this run (last_seen_run):
+-- the articles of the files it read again or deleted, or every article when it builds
+-- everything. A run that changes nothing leaves every table, history included, as it was. A version is what a file of the article's own (not rejected; superseded
 -- counts) says of its title, excerpt and updated_at: files that say the same thing are
 -- one version (source_path: the first of their paths); a new updated_at with the same
 -- title and excerpt is a new version, and a headline that returns to an earlier one with
@@ -25,6 +25,7 @@ using (
     from parsed.file_articles as versions
     inner join parsed.files as files using (source_file_id)
     where files.reason is null and versions.embed_position is null
+      and ({everything} or versions.article_id in (select named_id from changed_named_ids))
     group by versions.article_id, versions.title, versions.excerpt, versions.updated_at
 ) as seen
 on kept.article_id = seen.article_id

@@ -8,5 +8,5 @@ create table if not exists article_versions (
     updated_at timestamptz,
     source_path varchar not null,     -- a file that held it (the first path, if several), when last seen
     first_seen_run varchar not null,  -- -> etl_runs.run_id: the run that first loaded it
-    last_seen_run varchar not null    -- -> etl_runs.run_id: the last run that loaded changes while a file held it
+    last_seen_run varchar not null    -- -> etl_runs.run_id: the last run that read or lost a file of the article while a file held it
 )

@@ -1,0 +1,92 @@
+"""Building the models (sql/models/): whole, or by key.
+
+A whole build makes every intermediate model and published table from all the parsed
+tables: a first load, --full-refresh, and new parse or merge rules. Any other run that
+changed files builds by key: for each model in order, the keys whose rows its inputs'
+changes can reach are gathered in a scope table (sql/scopes/: which key changes which rows,
+and why), the model's rows for those keys are kept aside, deleted, and computed again by
+the same model SQL over the inputs those keys read ({everything} false), so that a build by
+key and a whole build are one set of merge rules. The rows kept aside and the new ones give
+each table's change counts. A scope may hold keys whose rows do not change (that costs a
+little time, never a wrong row); tests/test_incremental.py compares the two builds over
+random sequences of runs.
+"""
+
+from matterhouse.store.tables import INTERMEDIATE_MODELS, MODEL_TABLES, SCOPES
+from matterhouse.store.warehouse import run_sql, sql
+
+
+def prepare_scopes(connection) -> None:
+    """The (empty) scope tables the models read: a whole build reads none of their rows."""
+    connection.execute(sql("scopes/create"))
+
+
+def note_changed_files(connection) -> None:
+    """Gather what the files in forgotten_files say: call before their rows are forgotten
+    and after their new rows are added."""
+    connection.execute(sql("scopes/changed_files"))
+
+
+def build_models(connection, run_id: str, *, everything: bool, touched_ids: list[str]) -> None:
+    """Build every model, whole or by key, counting the rows each published table gained,
+    changed and lost; then record the article versions the changed files hold."""
+    connection.execute(sql("runs/create_table_rows"))
+    if everything:
+        _hash_rows(connection, "before", {table: table for table in MODEL_TABLES})
+        for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES):
+            build_model(connection, model)
+        _hash_rows(connection, "after", {table: table for table in MODEL_TABLES})
+    else:
+        run_sql(connection, sql("scopes/named_ids"))
+        _build_by_key(connection, "url_resolutions")
+        connection.execute(sql("scopes/articles"))
+        _build_by_key(connection, "chosen_file_articles")
+        connection.execute(sql("scopes/stories"))
+        _build_by_key(connection, "story_copies")
+        run_sql(connection, sql("scopes/published"), source_file_ids=touched_ids)
+        for table in MODEL_TABLES:
+            _build_by_key(connection, table)
+        _hash_rows(connection, "before", {table: f"before_{table}" for table in MODEL_TABLES})
+        _hash_rows(connection, "after", {table: f"({_rows_in_scope(table, table)})" for table in MODEL_TABLES})
+    run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
+    flag = _everything(everything)
+    run_sql(connection, sql("runs/record_article_versions", everything=flag), run_id=run_id)
+    connection.execute(sql("runs/number_article_versions", everything=flag))
+
+
+def build_model(connection, model: str) -> None:
+    """Build one model whole: an intermediate model as a table of its own
+    (intermediate.<model>), a model table by replacing its rows."""
+    if model in INTERMEDIATE_MODELS:
+        connection.execute(f"create or replace table intermediate.{model} as {model_query(model, everything=True)}")
+    else:
+        connection.execute(f"delete from {model}")
+        connection.execute(f"insert into {model} by name {model_query(model, everything=True)}")
+
+
+def model_query(model: str, *, everything: bool) -> str:
+    return sql(f"models/{model}", everything=_everything(everything))
+
+
+def _build_by_key(connection, model: str) -> None:
+    """Recompute the rows of `model` whose keys are in its scope, keeping the old ones aside
+    as before_<model>."""
+    table = f"intermediate.{model}" if model in INTERMEDIATE_MODELS else model
+    connection.execute(f"create or replace temp table before_{model} as {_rows_in_scope(model, table)}")
+    column, scope = SCOPES[model]
+    connection.execute(f"delete from {table} where {column} in (select {column} from {scope})")
+    connection.execute(f"insert into {table} by name {_rows_in_scope(model, f'({model_query(model, everything=False)})')}")
+
+
+def _rows_in_scope(model: str, rows: str) -> str:
+    column, scope = SCOPES[model]
+    return f"select * from {rows} where {column} in (select {column} from {scope})"
+
+
+def _hash_rows(connection, side: str, rows: dict[str, str]) -> None:
+    for table, key in MODEL_TABLES.items():
+        run_sql(connection, sql("runs/hash_rows", table=table, key=key, rows=rows[table]), side=side)
+
+
+def _everything(everything: bool) -> str:
+    return "true" if everything else "false"
