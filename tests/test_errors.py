@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from matterhouse.cli import main
+from matterhouse.plumbing import settings
 
 from .conftest import CASES, query, unwrapped
 
@@ -120,6 +121,17 @@ CASES_OF_ERRORS = [
         "matterhouse: error: file size limit 'lots' is not a size such as 5MB, 512KB or 1000",
     ),
     (
+        "a memory limit that is not a size",
+        lambda tmp: ["run", "--memory-limit", "lots"],
+        "matterhouse: error: --memory-limit 'lots' is not a size such as 300MB, 1GB or 512MB",
+    ),
+    (
+        "a memory limit DuckDB cannot work in",
+        lambda tmp: ["run", "--memory-limit", "16MB"],
+        "matterhouse: error: --memory-limit 16MB is too little for DuckDB to load a run: give 64MB or more "
+        "(the default is 300MB)",
+    ),
+    (
         "no extensions",
         lambda tmp: ["run", "--extensions", " , "],
         "matterhouse: error: no file extensions given: pass e.g. --extensions md,txt",
@@ -217,6 +229,29 @@ def test_a_full_disk_changes_nothing_and_the_next_run_recovers(capsys, disk, tmp
     assert query(warehouse, "select count(*) from articles") == [(4,)]  # the seed, as before
     filler.unlink()
     assert error_of(capsys, "run", "--source", CASES / "examples" / "input", "--warehouse", warehouse) == (0, "")
+    assert query(warehouse, "select count(*) from source_files") == [(4,)]
+
+
+def test_a_run_out_of_memory_names_the_option_changes_nothing_and_the_next_run_recovers(capsys, tmp_path, monkeypatch):
+    """DuckDB's own out-of-memory failure, in the load. No input small enough for a test
+    needs more than the least --memory-limit takes, so the test lowers that floor."""
+    warehouse = tmp_path / "wh"
+    assert error_of(capsys, "run", "--source", SEED, "--warehouse", warehouse) == (0, "")
+    monkeypatch.setattr(settings, "MIN_MEMORY_LIMIT", 0)
+    examples = CASES / "examples" / "input"
+
+    status, stderr = error_of(capsys, "run", "--source", examples, "--warehouse", warehouse, "--memory-limit", "8MB")
+
+    assert status == 1
+    said = re.fullmatch(
+        r"matterhouse: run failed: DuckDB ran out of memory at its limit of 8 MB: (.+); the warehouse is unchanged\. "
+        r"Raise the limit with --memory-limit or MATTERHOUSE_MEMORY_LIMIT\n",
+        stderr,
+    )
+    assert said and "allocate" in said[1], stderr
+    assert not CLASS_NAME.search(stderr)
+    assert query(warehouse, "select count(*) from articles") == [(4,)]  # the seed, as before
+    assert error_of(capsys, "run", "--source", examples, "--warehouse", warehouse, "--memory-limit", "64MB") == (0, "")
     assert query(warehouse, "select count(*) from source_files") == [(4,)]
 
 

@@ -1,8 +1,11 @@
+import inspect
+
 import pytest
 
 from matterhouse.plumbing.settings import (
     SAMPLE_CORPUS,
     ConfigurationError,
+    as_parameters,
     describe_size,
     parse_size,
     prefect_api_configured,
@@ -49,6 +52,24 @@ def test_flags_beat_environment_beat_defaults(tmp_path):
         ({"sources": []}, "no source folder given: pass one or more, e.g. --source news/"),
         ({"batch_size": 0}, "batch size 0 is not a positive number of files"),
         ({"environ": {"MATTERHOUSE_SOURCE": ""}}, "no source folder given: pass one or more, e.g. --source news/"),
+        ({"memory_limit": "lots"}, "--memory-limit 'lots' is not a size such as 300MB, 1GB or 512MB"),
+        ({"memory_limit": "-1GB"}, "--memory-limit '-1GB' is not a size such as 300MB, 1GB or 512MB"),
+        (
+            {"memory_limit": "16MB"},
+            "--memory-limit 16MB is too little for DuckDB to load a run: give 64MB or more (the default is 300MB)",
+        ),
+        (
+            {"memory_limit": 1000},
+            "--memory-limit 1000 is too little for DuckDB to load a run: give 64MB or more (the default is 300MB)",
+        ),
+        (
+            {"environ": {"MATTERHOUSE_MEMORY_LIMIT": "300 M B"}},
+            "MATTERHOUSE_MEMORY_LIMIT='300 M B' is not a size such as 300MB, 1GB or 512MB",
+        ),
+        (
+            {"environ": {"MATTERHOUSE_MEMORY_LIMIT": "0.05GB"}},
+            "MATTERHOUSE_MEMORY_LIMIT='0.05GB' is too little for DuckDB to load a run: give 64MB or more (the default is 300MB)",
+        ),
     ],
 )
 def test_settings_that_cannot_work_say_what_to_fix(arguments, message):
@@ -62,6 +83,38 @@ def test_settings_that_cannot_work_say_what_to_fix(arguments, message):
 )
 def test_sizes(text, size):
     assert parse_size(text) == size
+
+
+@pytest.mark.parametrize(
+    "given, size",
+    [("300MB", 300 * 2**20), ("1GB", 2**30), ("512 MB", 512 * 2**20), ("2gb", 2 * 2**30), ("64mb", 64 * 2**20), (2**30, 2**30)],
+)
+def test_memory_limits(given, size):
+    assert resolve(environ={}, memory_limit=given).memory_limit == size
+    assert resolve(environ={"MATTERHOUSE_MEMORY_LIMIT": str(given)}).memory_limit == size
+
+
+def test_the_memory_limit_comes_from_the_flag_then_the_environment_then_the_default():
+    environ = {"MATTERHOUSE_MEMORY_LIMIT": "1GB"}
+    assert resolve(environ=environ, memory_limit="2GB").memory_limit == 2 * 2**30
+    assert resolve(environ=environ).memory_limit == 2**30
+    assert resolve(environ={"MATTERHOUSE_MEMORY_LIMIT": ""}).memory_limit == resolve(environ={}).memory_limit == 300 * 2**20
+
+
+def test_the_memory_limit_is_a_flag_a_keyword_argument_and_a_flow_parameter():
+    import matterhouse
+    from matterhouse.cli import build_parser
+
+    run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
+    assert "--memory-limit" in {option for action in run_parser._actions for option in action.option_strings}
+    assert "memory_limit" in inspect.signature(matterhouse.run).parameters
+    from matterhouse.flows.pipeline import matterhouse_run
+
+    assert inspect.signature(matterhouse_run.fn).parameters["memory_limit"].default == 300 * 2**20
+    # A flow run's parameters, which resolve takes back unchanged.
+    parameters = as_parameters(resolve(environ={}, memory_limit="1GB"))
+    assert parameters["memory_limit"] == 2**30
+    assert resolve(**parameters, environ={}).memory_limit == 2**30
 
 
 def test_sizes_read_back_as_people_write_them():

@@ -50,8 +50,9 @@ def run(sources=None, warehouse=None, *, prefect: bool = False, **options) -> Ru
     `full_refresh=True`. The other keyword arguments are the run options, named as the
     fields of matterhouse.plumbing.settings.RunOptions (extensions, max_file_size,
     checks_dir, full_refresh, lock_timeout, batch_size, storage_options, dask_address,
-    staging, publish, keep_runs; `help(matterhouse.run)` lists them); those left out come
-    from the MATTERHOUSE_* environment variables, then the defaults, as for the CLI.
+    staging, publish, keep_runs, memory_limit; `help(matterhouse.run)` lists them);
+    those left out come from the MATTERHOUSE_* environment variables, then the defaults,
+    as for the CLI.
 
     With `prefect=True` the run is a Prefect flow run (on the configured Prefect API, or a
     temporary local server); otherwise it runs right here, with no Prefect at all. Both

@@ -196,7 +196,7 @@ def run_command(args: argparse.Namespace) -> int:
             traceback.print_exc()
         from matterhouse.plumbing.faults import explain
 
-        print(words.lines_for_people(f"matterhouse: run failed: {explain(error, options.warehouse)}"), file=sys.stderr)
+        print(words.lines_for_people(f"matterhouse: run failed: {explain(error, options)}"), file=sys.stderr)
         return 1
     print(json.dumps(result.record, default=str, indent=2) if args.json else result)
     return 0

@@ -39,6 +39,20 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 DEFAULT_BATCH_SIZE = 1000
 # Published runs a reader can still ask for (matterhouse.read_table(..., run=...)).
 DEFAULT_KEEP_RUNS = 10
+# DuckDB's memory limit for a run (--memory-limit). DuckDB would take up to 80% of the
+# machine's memory; capped, it spills to disk instead, so a run's memory does not grow
+# with the corpus. With Python and pyarrow (about 190 MB) and what DuckDB holds beyond
+# its limit, a run of 100,000 files peaked near 490 MB and one of 1,000,000 near 560 MB.
+# A million files need more than 256 MB here: at that limit the articles model (a hash
+# join of the chosen versions, every version and the files) runs out of memory. (That was
+# measured with DuckDB's "300MB" and "256MB", which are 286 and 244 MiB; here, as for
+# --max-file-size, an MB is 2**20 bytes, so the default is 300 MiB.)
+DEFAULT_MEMORY_LIMIT = 300 * 2**20
+# The least --memory-limit takes, because DuckDB cannot load a run in much less: on two
+# cores a run of the bundled sample ran out of memory at 16 MB, and of a single file at
+# 8 MB, and DuckDB's buffers grow with its threads, so more cores need more. Next to the
+# 190 MB that Python and pyarrow take anyway, a lower limit would save little.
+MIN_MEMORY_LIMIT = 64 * 2**20
 SIZE_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 MAX_DELETE = re.compile(r"\s*\d+(\.\d+)?%?\s*")
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", re.IGNORECASE)
@@ -199,6 +213,16 @@ class RunOptions:
             type=positive_integer,
         ),
     )
+    memory_limit: int = field(
+        default=DEFAULT_MEMORY_LIMIT,
+        metadata=option(
+            "--memory-limit",
+            "DuckDB's memory for the run, beyond which it spills to disk, e.g. 1GB; raise it if a run runs out of memory",
+            shown_default="300MB",
+            env="MATTERHOUSE_MEMORY_LIMIT",
+            metavar="SIZE",
+        ),
+    )
 
 
 # The options, by name, in their declared order.
@@ -299,6 +323,7 @@ def resolve(
         allow_empty_source=bool(given.get("allow_empty_source")),
         max_delete=None if max_delete is None else str(max_delete).strip(),
         keep_runs=keep_runs,
+        memory_limit=resolve_memory_limit(given.get("memory_limit"), from_environment("memory_limit") or None),
     )
 
 
@@ -329,9 +354,36 @@ def resolve_warehouse(warehouse: str | Path | None = None, environ: dict | None 
 
 def parse_size(text: str) -> int:
     """Bytes from a size such as 5MB, 512KB, 0.5GB or 1000 (KB = 1024 bytes)."""
+    size = _bytes(text)
+    if size is None:
+        raise ConfigurationError(f"file size limit {text!r} is not a size such as 5MB, 512KB or 1000")
+    return size
+
+
+def resolve_memory_limit(given: int | str | None, from_environment: str | None) -> int:
+    """DuckDB's memory limit for a run, in bytes: the argument (bytes, or a size such as
+    1GB or 512 MB), else MATTERHOUSE_MEMORY_LIMIT, else the default."""
+    if given is None and from_environment is None:
+        return DEFAULT_MEMORY_LIMIT
+    spec = OPTIONS["memory_limit"].metadata
+    value, named = (given, f"{spec['flag']} ") if given is not None else (from_environment, f"{spec['env']}=")
+    size = value if isinstance(value, int) else _bytes(str(value))
+    if size is None:
+        raise ConfigurationError(f"{named}{value!r} is not a size such as 300MB, 1GB or 512MB")
+    if size < MIN_MEMORY_LIMIT:
+        shown = str(value).strip() if given is not None else repr(value)
+        raise ConfigurationError(
+            f"{named}{shown} is too little for DuckDB to load a run: give {MIN_MEMORY_LIMIT // 2**20}MB or more "
+            f"(the default is {spec['shown_default']})"
+        )
+    return size
+
+
+def _bytes(text: str) -> int | None:
+    """Bytes from a size such as 5MB, 512 kb, 0.5GB or 1000; None if it is not one."""
     match = SIZE.fullmatch(text)
     if not match or float(match.group(1)) <= 0:
-        raise ConfigurationError(f"file size limit {text!r} is not a size such as 5MB, 512KB or 1000")
+        return None
     prefix = match.group(2).upper().rstrip("B")
     return int(float(match.group(1)) * SIZE_UNITS[f"{prefix}B" if prefix else "B"])
 

@@ -204,6 +204,8 @@ def run_checks(connection, run_id: str, checks: list[Check]) -> list[dict]:
     for check in checks:
         try:
             (failing_rows,) = connection.execute(f"select count(*) from (\n{check.query}\n)").fetchone()
+        except duckdb.OutOfMemoryException:  # the run's memory limit, not the check, is at fault
+            raise
         except duckdb.Error as error:  # fails only as it runs: a cast, a division by zero
             raise CheckInvalid(check, error) from None
         sample = fetch_dicts(connection, f"select * from (\n{check.query}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []

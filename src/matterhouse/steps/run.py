@@ -64,7 +64,7 @@ def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None
         scans.append(found)
     found = pa.concat_tables(scans or [FOUND_SCHEMA.empty_table()])
     checkpoint("scan")
-    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
+    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout, memory_limit=options.memory_limit)
     try:
         rebuild = ensure_schema(connection, options.warehouse)
         validate_checks(connection, read_checks(options.checks_dir))
@@ -90,7 +90,7 @@ def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None
 
 def load_step(options: RunOptions, load: RunLoad) -> dict:
     """Apply the run to DuckDB in one transaction; return the run's etl_runs row."""
-    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout)
+    connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout, memory_limit=options.memory_limit)
     try:
         return load_run(connection, load)
     finally:

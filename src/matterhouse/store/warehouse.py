@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from matterhouse.plumbing import interrupts
-from matterhouse.plumbing.settings import package_folder
+from matterhouse.plumbing.settings import DEFAULT_MEMORY_LIMIT, package_folder
 from matterhouse.store.tables import PARAMETERS
 from matterhouse.transforms.errors import MatterhouseError
 
@@ -15,13 +15,6 @@ from matterhouse.transforms.errors import MatterhouseError
 # install, the repository's sql/ folder).
 SQL_DIR = package_folder("matterhouse.sql")
 DATABASE_FILE = "matterhouse.duckdb"
-# DuckDB would take up to 80% of the machine's memory; capped, it spills to disk instead,
-# so a run's memory does not grow with the corpus. With Python and pyarrow (about 190 MB)
-# and what DuckDB holds beyond its limit, a run of 100,000 files peaks near 490 MB and one
-# of 1,000,000 near 560 MB. A million files need more than 256 MB here: at that limit the
-# articles model (a hash join of the chosen versions, every version and the files) runs
-# out of memory.
-MEMORY_LIMIT = "300MB"
 PARAMETER = re.compile(r"\$([a-z_]+)")
 LOCK_RETRY_FIRST_WAIT = 0.5
 # DuckDB writes a full row group while the insert runs, on every thread, and the last,
@@ -66,9 +59,12 @@ def database_path(warehouse: Path) -> Path:
     return warehouse / DATABASE_FILE
 
 
-def connect(warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0, memory_limit: int = DEFAULT_MEMORY_LIMIT
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse's DuckDB file, retrying with backoff while another process holds
-    it, for `lock_timeout` seconds in all."""
+    it, for `lock_timeout` seconds in all. DuckDB may use `memory_limit` bytes, beyond
+    which it spills to disk (settings.DEFAULT_MEMORY_LIMIT says why it is capped)."""
     path = database_path(warehouse)
     if not read_only:
         warehouse.mkdir(parents=True, exist_ok=True)
@@ -89,7 +85,7 @@ def connect(warehouse: Path, read_only: bool = False, lock_timeout: float = 0.0)
             wait *= 2
     interrupts.track_connection(connection)
     connection.execute("set TimeZone = 'UTC'")
-    connection.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    connection.execute(f"set memory_limit = '{int(memory_limit)}B'")
     # Every statement that needs an order says so (exports sort by key); allowing DuckDB to
     # reorder the rest lets it insert in parallel and with less memory.
     connection.execute("set preserve_insertion_order = false")
