@@ -12,6 +12,7 @@ pure function of the arguments.
 
 import argparse
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -73,6 +74,8 @@ TOPICS = (
 )
 TRAP_TITLES = ("No", "Off", "yes", "1:20", "2020-01-01", "null ", "~ tilde", "0x1F", "1e3")
 LINE_TRAPS = ("on", "No", "12:30:00")
+ARCHIVE_START = datetime(2019, 1, 1, tzinfo=timezone.utc)
+ARCHIVE_END = ARCHIVE_START + timedelta(days=3 * 365)  # publication times fall in [start, end)
 
 
 def providers(count: int) -> list[tuple[str, str]]:
@@ -87,14 +90,31 @@ def providers(count: int) -> list[tuple[str, str]]:
 
 
 class CorpusWriter:
-    def __init__(self, seed: int, files: int, broken: float):
+    """Writes `files` files. To add files to an existing corpus of `first` files: `first`
+    numbers them on from it (and sizes the providers as for the whole corpus), `cite` holds
+    URLs of its articles, which related lists cite and republished articles reuse as the
+    corpus's own, and `window` (start, end) narrows the publication times."""
+
+    def __init__(
+        self,
+        seed: int,
+        files: int,
+        broken: float,
+        *,
+        first: int = 0,
+        cite: Sequence[str] = (),
+        window: tuple[datetime, datetime] = (ARCHIVE_START, ARCHIVE_END),
+    ):
         self.random = random.Random(seed)
         self.files = files
+        self.first = first
         self.broken = broken
-        self.providers = providers(max(20, min(400, files // 50)))
+        self.start = window[0]
+        self.minutes = int((window[1] - window[0]).total_seconds() // 60)
+        self.providers = providers(max(20, min(400, (first + files) // 50)))
         weights = [1 / (rank + 1) for rank in range(len(self.providers))]  # Zipf, s = 1
         self.provider_weights = weights
-        self.urls: list[str] = []
+        self.urls: list[str] = list(cite)
 
     def provider(self):
         return self.random.choices(self.providers, weights=self.provider_weights)[0]
@@ -163,7 +183,7 @@ class CorpusWriter:
         return "\n" + "\n\n".join(paragraphs) + "\n"
 
     def article(self, index: int) -> tuple[str, str]:
-        moment = datetime(2019, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=self.random.randrange(3 * 365 * 24 * 60))
+        moment = self.start + timedelta(minutes=self.random.randrange(self.minutes))
         name, domain = self.provider()
         republish = self.urls and self.random.random() < 0.02
         url = self.random.choice(self.urls) if republish else self.url(domain, moment)
@@ -213,7 +233,7 @@ class CorpusWriter:
 
     def documents(self):
         """(path, bytes) of every file, in order."""
-        for index in range(self.files):
+        for index in range(self.first, self.first + self.files):
             path, text = self.broken_file(index) if self.random.random() < self.broken else self.article(index)
             data = text.encode("utf-8")
             if self.random.random() < 0.05:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("scan", "parse", "load", "export")
+MATTERHOUSE = Path(sys.executable).with_name("matterhouse")
 
 
 def ensure_corpus(work: Path, files: int) -> Path:
@@ -87,11 +88,13 @@ def tree_rss_bytes(root_pid: int) -> tuple[int, int]:
     return largest, total
 
 
-def timed_command(corpus: Path | str, warehouse: Path, *options: str) -> tuple[float, int, int, dict]:
+def timed_command(
+    corpus: Path | str, warehouse: Path, *options: str, matterhouse: Path = MATTERHOUSE
+) -> tuple[float, int, int, dict]:
     """Wall seconds of `matterhouse run` over the corpus (a folder or URL), with more
     `options`, the peak RSS of its largest process and of its whole tree meanwhile, and
-    the run's record."""
-    command = [str(Path(sys.executable).with_name("matterhouse")), "run", "--json"]
+    the run's record. `matterhouse` is the command to run."""
+    command = [str(matterhouse), "run", "--json"]
     command += ["--source", str(corpus), "--warehouse", str(warehouse), *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -140,8 +143,13 @@ def main() -> None:
         )
 
 
-def stage_seconds(record: dict) -> str:
-    return " / ".join(f"{record[f'{stage}_seconds']:.1f}" for stage in STAGES)
+def stages(record: dict) -> dict[str, float]:
+    """The run's seconds per stage, as it recorded them."""
+    return {stage: record[f"{stage}_seconds"] for stage in STAGES}
+
+
+def stage_seconds(record: dict, digits: int = 1) -> str:
+    return " / ".join(f"{seconds:.{digits}f}" for seconds in stages(record).values())
 
 
 if __name__ == "__main__":
