@@ -38,7 +38,9 @@ article = st.fixed_dictionaries(
         "excerpt": st.sampled_from(["Workers return.", "Ships wait."]),
         "published": st.sampled_from(TIMES[1:]),
         "updated": st.sampled_from(TIMES),
-        "provider": st.sampled_from([("Harbor Times", "harbor.example"), ("The Harbor", "harbor.example"), ("Gazette", "gazette.example")]),
+        "provider": st.sampled_from(
+            [("Harbor Times", "harbor.example"), ("The Harbor", "harbor.example"), ("Gazette", "gazette.example")]
+        ),
         "amp": st.sampled_from([None, *URLS]),
         "related": st.lists(st.tuples(st.sampled_from(CITED), st.sampled_from(TIMES[1:])), max_size=3),
     }
@@ -100,7 +102,11 @@ def rows_by_key(warehouse) -> dict[str, dict[tuple, tuple]]:
     tables = {}
     with duckdb.connect(str(warehouse / "matterhouse.duckdb"), read_only=True) as connection:
         for table, key in MODEL_TABLES.items():
-            result = connection.execute(f"select {key}, * exclude (run_id) from {table}" if table in ("source_files", "data_warnings") else f"select {key}, * from {table}")
+            result = connection.execute(
+                f"select {key}, * exclude (run_id) from {table}"
+                if table in ("source_files", "data_warnings")
+                else f"select {key}, * from {table}"
+            )
             width = len(key.split(","))
             tables[table] = {row[:width]: row[width:] for row in result.fetchall()}
     return tables

@@ -10,16 +10,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from matterhouse.steps.export import part_expression
 from matterhouse.steps.models import model_query, prepare_scopes
 from matterhouse.steps.scan import FOUND_SCHEMA
 from matterhouse.store.schema import ensure_schema, read_run_table
 from matterhouse.store.tables import (
     EXPORT_ORDER,
+    FOLDERS,
     INTERMEDIATE_MODELS,
     MODEL_TABLES,
     PARAMETERS,
     PARSED_TABLES,
     PUBLISHED_TABLES,
+    RUN_COLUMNS,
     SCOPES,
     STAMPED_COLUMNS,
     STATE_TABLES,
@@ -33,6 +36,8 @@ ALL_FILES = sorted(path.relative_to(SQL_DIR).with_suffix("").as_posix() for path
 TEMPLATES = {
     "state/forget_files": PARSED_TABLES,
     "state/remember_files": PARSED_TABLES,
+    "exports/changed_parts": tuple(MODEL_TABLES),
+    "exports/new_rows": tuple(MODEL_TABLES),
     "status/table_rows": PUBLISHED_TABLES,
 }
 ARROW_TO_DUCKDB = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "bool": "BOOLEAN"}
@@ -49,7 +54,7 @@ def test_every_registered_table_has_its_files_and_no_file_is_unregistered():
     assert names_in("state/schema") == sorted(STATE_TABLES)
     assert names_in("schema") == sorted(PUBLISHED_TABLES)
     assert names_in("models") == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
-    assert names_in("exports") == ["article_month", "article_months", "table"]
+    assert names_in("exports") == ["changed_parts", "layout", "new_rows", "rows", "run_parts"]
     assert sorted(SCOPES) == sorted((*MODEL_TABLES, *INTERMEDIATE_MODELS))
     assert names_in("views") == sorted(VIEWS)
     assert sorted(EXPORT_ORDER) == sorted(PUBLISHED_TABLES)
@@ -98,12 +103,30 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
         texts = [sql(name, table="reader_view", files=sql_literal(parquet_files["files"]), hive="false")]
     elif name == "state/schema_version":
         texts = [sql(name, schema="state")]
-    elif name == "exports/table":
-        texts = [sql(name, table=table, columns="*", order=EXPORT_ORDER[table]) for table in PUBLISHED_TABLES]
-    elif name == "exports/article_month":
-        texts = [sql(name, columns="*", order=EXPORT_ORDER["articles"])]
+    elif name == "exports/rows":
+        texts = [
+            sql(
+                name,
+                table=table,
+                columns="*",
+                order=EXPORT_ORDER[table],
+                part=part_expression(table, 4),
+                parts="true",
+                rows="true",
+            )
+            for table in PUBLISHED_TABLES
+        ]
+    elif name == "exports/layout":
+        texts = [sql(name, table=table, folder=FOLDERS.get(table, "1")) for table in PUBLISHED_TABLES]
+    elif name == "exports/run_parts":
+        texts = [
+            sql(name, table=table, part=part_expression(table, 4), run_column=column, appends=str(appends))
+            for table, (column, appends) in RUN_COLUMNS.items()
+        ]
     elif name == "runs/hash_rows":
-        texts = [sql(name, table=table, key=key, rows=table) for table, key in MODEL_TABLES.items()]
+        texts = [
+            sql(name, table=table, key=key, rows=table, part=part_expression(table, 4)) for table, key in MODEL_TABLES.items()
+        ]
     elif name.startswith("models/") or name in ("runs/record_article_versions", "runs/number_article_versions"):
         texts = [sql(name, everything=everything) for everything in ("true", "false")]
     elif name in TEMPLATES:

@@ -1,45 +1,182 @@
 """The export stage: the run's Parquet snapshot in the warehouse folder.
 
-The load writes the tables it changed into the run's snapshot folder inside its DuckDB
-transaction (`write_snapshot`), so that a snapshot always matches a commit; after the
-commit, `export_step` completes the snapshot with links to the tables it did not change
-and makes it the current one. Each table's columns come from its DDL, its row order from
-tables.EXPORT_ORDER.
+Each published table is a Parquet dataset split into parts: a row goes to one of the
+table's buckets by its key (tables.BUCKET_COLUMNS), and an article also into the folder of
+its publication month. A part is one file, `<part>-<run>.parquet`, written whole, and after
+runs that only added rows to it, up to COMPACT_AT - 1 more files holding those rows; the
+next run that changes or removes one of its rows, or adds the file too many, writes it
+whole again. A run writes only the parts it changed (the rows its build changed, found by
+runs/hash_rows.sql, and the rows it added to the history tables) and hard-links every other
+file from the current snapshot, so its cost follows the change, not the warehouse. Each
+file's rows are in the table's EXPORT_ORDER, its columns as its DDL declares them. The
+number of buckets grows with the table (ROWS_PER_FILE), which writes the table whole once.
+
+The load writes the parts in its DuckDB transaction (write_snapshot), so that a snapshot
+always matches a commit; after the commit, export_step links the tables the run did not
+change and makes the snapshot current.
 """
 
+import os
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.store import snapshots
-from matterhouse.store.tables import EXPORT_ORDER, PUBLISHED_TABLES
+from matterhouse.store.tables import BUCKET_COLUMNS, EXPORT_ORDER, FOLDERS, MODEL_TABLES, PUBLISHED_TABLES, RUN_COLUMNS
 from matterhouse.store.views_file import write_views_file
 from matterhouse.store.warehouse import run_sql, sql
 
+# Rows a file holds, about, once a table has grown past it: small enough that a few hundred
+# changed rows spread over a large table rewrite a small share of it, large enough for
+# readers to skip row groups (an article row with its body is a few KB).
+ROWS_PER_FILE = 2_000
+# A part gets at most this many files (its whole file and those of added rows) before it is
+# written whole again, so that readers never open many small files.
+COMPACT_AT = 4
+BATCH_ROWS = 16_384
 
-def write_snapshot(connection, snapshot: Path, tables) -> None:
-    """Write `tables` as Parquet datasets into the snapshot folder."""
+
+def buckets_in_use(connection) -> dict[str, int]:
+    """Each exported table's number of buckets (state.export_layout)."""
+    return dict(connection.execute("select table_name, buckets from state.export_layout").fetchall())
+
+
+def part_expression(table: str, buckets: int) -> str:
+    """SQL for a row's part: `part-NNNNN` by the first 32 bits of its bucket column (a hex
+    hash, or a UUID; other ids all go to bucket 0), in its month's folder for articles."""
+    column = BUCKET_COLUMNS[table]
+    bucket = f"printf('part-%05d', coalesce(try_cast('0x' || left({column}, 8) as bigint), 0) % {buckets})"
+    return f"{FOLDERS[table]} || '/' || {bucket}" if table in FOLDERS else bucket
+
+
+def write_snapshot(connection, snapshot: Path, run_id: str, tables, *, whole: bool = False) -> None:
+    """Write the parts of `tables` this run changed into the snapshot folder (every part,
+    with `whole`), and hard-link their other files from the current snapshot."""
     tables = list(tables)
+    if not tables:
+        return
+    current = snapshots.current_snapshot(snapshot.parent.parent)
+    in_use = buckets_in_use(connection)
     columns = {}
     for table, column, *_ in run_sql(connection, sql("state/table_columns"), tables=tables).fetchall():
         columns.setdefault(table.removeprefix("main."), []).append(column)
+    stamp = run_id.replace("-", "")[:16]
     for table in tables:
-        (snapshot / table).mkdir(parents=True, exist_ok=True)
-        names = {"columns": ", ".join(columns[table]), "order": EXPORT_ORDER[table]}
-        if table == "articles":
-            _write_articles(connection, snapshot / table, names)
+        folder = snapshot / table
+        folder.mkdir(parents=True, exist_ok=True)
+        names = {"table": table, "columns": ", ".join(columns[table]), "order": EXPORT_ORDER[table]}
+        previous = current / table if current is not None and (current / table).is_dir() else None
+        buckets = _buckets(connection, table, in_use.get(table))
+        if whole or previous is None or buckets != in_use.get(table):
+            run_sql(connection, sql("state/set_export_layout"), table_name=table, buckets=buckets)
+            _write_parts(connection, folder, stamp, names | {"part": part_expression(table, buckets), "rows": "true"}, None)
         else:
-            run_sql(connection, sql("exports/table", table=table, **names), file=str(snapshot / table / "part-0.parquet"))
+            _write_changes(connection, folder, previous, stamp, run_id, names | {"part": part_expression(table, buckets)})
+        if not any(folder.rglob("*.parquet")):  # no rows: one empty file, so readers find the columns
+            _write_parts(
+                connection, folder, stamp, names | {"part": part_expression(table, 1), "rows": "false"}, None, empty=True
+            )
 
 
-def _write_articles(connection, folder: Path, names: dict) -> None:
-    """The articles dataset: one file per publication month, each sorted on its own, so
-    memory stays bounded however many articles there are."""
-    months = [month for (month,) in connection.execute(sql("exports/article_months")).fetchall()]
-    # No articles: one empty file, so that readers find the dataset and its columns.
-    for month_start in months or [None]:
-        target = folder / f"published_month={month_start.strftime('%Y-%m') if month_start else 'unknown'}" / "part-0.parquet"
-        target.parent.mkdir()
-        run_sql(connection, sql("exports/article_month", **names), month_start=month_start, file=str(target))
+def _buckets(connection, table: str, in_use: int | None) -> int:
+    """The table's number of buckets: a power of two that gives files of about
+    ROWS_PER_FILE rows, kept while it stays within a factor of four of that."""
+    folder = FOLDERS.get(table, "1")
+    rows, folders = connection.execute(sql("exports/layout", table=table, folder=folder)).fetchone()
+    per_folder = rows / max(folders, 1)
+    if in_use and ROWS_PER_FILE / 4 <= per_folder / in_use <= ROWS_PER_FILE * 4:
+        return in_use
+    buckets = 1
+    while per_folder / (buckets * 2) >= ROWS_PER_FILE:
+        buckets *= 2
+    return buckets
+
+
+def _write_changes(connection, folder: Path, previous: Path, stamp: str, run_id: str, names: dict) -> None:
+    """Write the parts this run changed; link the files of every other part."""
+    table = names["table"]
+    if table in MODEL_TABLES:
+        changes = connection.execute(sql("exports/changed_parts", table=table)).fetchall()
+        connection.execute(sql("exports/new_rows", table=table))
+        new_rows = f"hash({MODEL_TABLES[table]}) in (select key_hash from new_keys)"
+    else:
+        run_column, appends = RUN_COLUMNS[table]
+        statement = sql("exports/run_parts", table=table, part=names["part"], run_column=run_column, appends=str(appends))
+        changes = run_sql(connection, statement, run_id=run_id).fetchall()
+        new_rows = f"{run_column} = $run_id"
+    files = _files_by_part(previous)
+    rewrite = {part for part, appends in changes if not appends}
+    added = {part for part, appends in changes if appends} - rewrite
+    rewrite |= {part for part in added if len(files.get(part, ())) + 1 >= COMPACT_AT}
+    added -= rewrite
+    for part, part_files in files.items():
+        if part not in rewrite:
+            for path in part_files:
+                target = folder / path.relative_to(previous)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+    if rewrite:
+        _write_parts(connection, folder, stamp, names | {"rows": "true"}, sorted(rewrite))
+    if added:
+        _write_parts(connection, folder, stamp, names | {"rows": new_rows}, sorted(added), run_id=run_id)
+
+
+def _files_by_part(folder: Path) -> dict[str, list[Path]]:
+    """The files of a table's dataset by part (`<part>-<run>.parquet`)."""
+    files = {}
+    for path in sorted(folder.rglob("*.parquet")):
+        part = path.relative_to(folder).as_posix().rsplit("-", 1)[0]
+        files.setdefault(part, []).append(path)
+    return files
+
+
+def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None) -> None:
+    """Write one file per part (every part when `parts` is None) from the rows of
+    exports/rows.sql, streamed in export order: memory stays bounded however many rows."""
+    condition = "true" if parts is None else f"{names['part']} in (select unnest($parts))"
+    statement = sql("exports/rows", **(names | {"parts": condition}))
+    parameters = {name: value for name, value in (("parts", parts), ("run_id", run_id)) if f"${name}" in statement}
+    reader = connection.sql(statement, params=parameters or None).to_arrow_reader(BATCH_ROWS)
+    schema = reader.schema.remove(0)
+    if empty:  # in the part a row of nulls would have
+        (part,) = connection.execute(
+            f"select {names['part']} from (select 1) as one left join {names['table']} on false"
+        ).fetchone()
+        pq.write_table(schema.empty_table(), _new_file(folder, part, stamp), compression="zstd")
+        return
+    writer, current = None, None
+    try:
+        for batch in reader:
+            for part, rows in _runs_of_equal_parts(batch):
+                if part != current:
+                    if writer is not None:
+                        writer.close()
+                    writer, current = pq.ParquetWriter(_new_file(folder, part, stamp), schema, compression="zstd"), part
+                writer.write_batch(rows)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _runs_of_equal_parts(batch: pa.RecordBatch):
+    """(part, rows without the part column) for each run of rows of one part in `batch`."""
+    parts = batch.column(0)
+    rows = batch.drop_columns(["part"])
+    boundaries = pc.indices_nonzero(pc.not_equal(parts.slice(1), parts.slice(0, len(parts) - 1))).to_pylist()
+    start = 0
+    for end in [*(index + 1 for index in boundaries), len(parts)]:
+        if end > start:
+            yield parts[start].as_py(), rows.slice(start, end - start)
+        start = end
+
+
+def _new_file(folder: Path, part: str, stamp: str) -> Path:
+    path = folder / f"{part}-{stamp}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def export_step(options: RunOptions, snapshot: Path) -> None:

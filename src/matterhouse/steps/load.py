@@ -83,9 +83,12 @@ def load_run(connection, load: RunLoad) -> dict:
             raise ChecksFailed(failures)
         run_sql(connection, sql("state/remember_checks"), fingerprint=fingerprint, run_id=run_id)
         export_clock = time.perf_counter()
-        write_snapshot(connection, load.snapshot, MODEL_TABLES if changed or load.export_all else ())
+        write_snapshot(
+            connection, load.snapshot, run_id, MODEL_TABLES if changed or load.export_all else (), whole=load.export_all
+        )
         _record_run(connection, load, "succeeded", clock, export_clock)
-        write_snapshot(connection, load.snapshot, HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES)
+        history = HISTORY_TABLES if changed or load.export_all else RUN_RECORD_TABLES
+        write_snapshot(connection, load.snapshot, run_id, history, whole=load.export_all)
         checkpoint("export")
         record = fetch_dicts(connection, "select * from etl_runs where run_id = $run_id", run_id=run_id)[0]
         rejections = fetch_dicts(connection, sql("runs/commonest_rejection"))
@@ -235,5 +238,7 @@ def _keep_only_the_run_record(connection, run_id: str, snapshot: Path, export_mo
     connection.register("failed_checks", failed_checks)
     connection.execute("insert into etl_runs by name select * from failed_run")
     connection.execute("insert into check_results by name select * from failed_checks")
-    write_snapshot(connection, snapshot, (*MODEL_TABLES, *HISTORY_TABLES) if export_models else HISTORY_TABLES)
+    write_snapshot(
+        connection, snapshot, run_id, (*MODEL_TABLES, *HISTORY_TABLES) if export_models else HISTORY_TABLES, whole=export_models
+    )
     connection.execute("commit")

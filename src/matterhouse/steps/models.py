@@ -12,6 +12,7 @@ little time, never a wrong row); tests/test_incremental.py compares the two buil
 random sequences of runs.
 """
 
+from matterhouse.steps.export import buckets_in_use, part_expression
 from matterhouse.store.tables import INTERMEDIATE_MODELS, MODEL_TABLES, SCOPES
 from matterhouse.store.warehouse import run_sql, sql
 
@@ -84,8 +85,10 @@ def _rows_in_scope(model: str, rows: str) -> str:
 
 
 def _hash_rows(connection, side: str, rows: dict[str, str]) -> None:
+    buckets = buckets_in_use(connection)
     for table, key in MODEL_TABLES.items():
-        run_sql(connection, sql("runs/hash_rows", table=table, key=key, rows=rows[table]), side=side)
+        part = part_expression(table, buckets.get(table, 1))
+        run_sql(connection, sql("runs/hash_rows", table=table, key=key, rows=rows[table], part=part), side=side)
 
 
 def _everything(everything: bool) -> str:

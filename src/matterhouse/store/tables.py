@@ -34,7 +34,7 @@ PARSED_TABLES = (
 # last read each file. {column: DuckDB type}.
 STAMPED_COLUMNS = {"files": {"run_id": "varchar not null"}}
 # state.<name>: the warehouse's own bookkeeping.
-STATE_TABLES = ("schema_migrations", "last_checks")
+STATE_TABLES = ("schema_migrations", "last_checks", "export_layout")
 # intermediate.<name>: rebuilt with the model tables, in this order, read by their models.
 INTERMEDIATE_MODELS = ("url_resolutions", "chosen_file_articles", "story_copies")
 # Built from the parsed tables by sql/models/<table>.sql, in this order; with the columns
@@ -87,9 +87,38 @@ EXPORT_ORDER = {
     "table_changes": "run_id, table_name",
     "article_versions": "article_id, version",
 }
-# Published as Hive-style folders, one file per publication month (published_month=YYYY-MM),
-# each sorted on its own so that memory stays bounded however many articles there are.
-PARTITIONED_TABLES = ("articles",)
+# How each published table's Parquet dataset is split into files, so that a run rewrites only
+# the files holding rows it changed (steps/export.py): rows go to one of the table's buckets
+# by this column (a hex hash or UUID, whose first 32 bits pick the bucket; an article's rows
+# are in the same bucket of every table keyed by article), and articles also into Hive-style
+# folders by publication month (published_month=YYYY-MM, or =unknown).
+BUCKET_COLUMNS = {
+    "articles": "article_id",
+    "providers": "provider_id",
+    "images": "article_id",
+    "article_relations": "article_id",
+    "article_topics": "article_id",
+    "article_urls": "article_id",
+    "source_files": "source_file_id",
+    "data_warnings": "source_file_id",
+    "etl_runs": "run_id",
+    "check_results": "run_id",
+    "file_changes": "run_id",
+    "table_changes": "run_id",
+    "article_versions": "article_id",
+}
+FOLDERS = {"articles": "'published_month=' || coalesce(strftime(published_at, '%Y-%m'), 'unknown')"}
+PARTITIONED_TABLES = tuple(FOLDERS)
+# The column naming the run that wrote a history table's row: its files that hold this
+# run's rows are written again, or, for tables whose rows never change once written, get
+# them in a file of their own (True).
+RUN_COLUMNS = {
+    "etl_runs": ("run_id", True),
+    "check_results": ("run_id", True),
+    "file_changes": ("run_id", True),
+    "table_changes": ("run_id", True),
+    "article_versions": ("last_seen_run", False),
+}
 # Analysis views over the published tables (sql/views/<view>.sql), recreated with every run.
 VIEWS = (
     "rejected_files",
@@ -128,8 +157,6 @@ PARAMETERS = {
     "failing_rows": "rows a data check returned",
     "sample": "a few of those rows, as JSON",
     "side": "before | after, for counting table changes",
-    "file": "the Parquet file an export writes",
-    "month_start": "the publication month an articles export writes",
     "limit": "how many rows a status or report query returns",
     "version": "a schema migration's number",
     "description": "a schema migration's description",
@@ -137,4 +164,7 @@ PARAMETERS = {
     "ddl_fingerprint": "hash of the DDL and view texts a schema change applied",
     "columns_fingerprint": "hash of every table's columns after a schema change",
     "tables": "the tables whose columns are compared with the DDL",
+    "parts": "the file parts of a published table to write",
+    "table_name": "a published table's name",
+    "buckets": "how many buckets a published table's files use",
 }
