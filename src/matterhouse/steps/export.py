@@ -135,18 +135,32 @@ def _files_by_part(folder: Path) -> dict[str, list[Path]]:
 
 def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None) -> None:
     """Write one file per part (every part when `parts` is None) from the rows of
-    exports/rows.sql, streamed in export order: memory stays bounded however many rows."""
-    condition = "true" if parts is None else f"{names['part']} in (select unnest($parts))"
-    statement = sql("exports/rows", **(names | {"parts": condition}))
-    parameters = {name: value for name, value in (("parts", parts), ("run_id", run_id)) if f"${name}" in statement}
-    reader = connection.sql(statement, params=parameters or None).to_arrow_reader(BATCH_ROWS)
-    schema = reader.schema.remove(0)
-    if empty:  # in the part a row of nulls would have
-        (part,) = connection.execute(
-            f"select {names['part']} from (select 1) as one left join {names['table']} on false"
-        ).fetchone()
-        pq.write_table(schema.empty_table(), _new_file(folder, part, stamp), compression="zstd")
-        return
+    exports/rows.sql, streamed in export order. A table in folders (articles) is written a
+    folder at a time: sorting a month's rows takes bounded memory, sorting all would not."""
+    table = names["table"]
+    if empty or table not in FOLDERS:
+        conditions = [("true" if parts is None else f"{names['part']} in (select unnest($parts))", {"parts": parts})]
+    else:
+        if parts is None:
+            folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
+        else:
+            folders = sorted({part.rsplit("/", 1)[0] for part in parts})
+        in_parts = "" if parts is None else f" and {names['part']} in (select unnest($parts))"
+        conditions = [(f"{FOLDERS[table]} = $folder{in_parts}", {"folder": name, "parts": parts}) for name in folders]
+    for condition, parameters in conditions:
+        statement = sql("exports/rows", **(names | {"parts": condition}))
+        parameters = {name: value for name, value in (parameters | {"run_id": run_id}).items() if f"${name}" in statement}
+        reader = connection.sql(statement, params=parameters or None).to_arrow_reader(BATCH_ROWS)
+        schema = reader.schema.remove(0)
+        if empty:  # in the part a row of nulls would have
+            (part,) = connection.execute(f"select {names['part']} from (select 1) as one left join {table} on false").fetchone()
+            pq.write_table(schema.empty_table(), _new_file(folder, part, stamp), compression="zstd")
+            return
+        _write_stream(reader, schema, folder, stamp)
+
+
+def _write_stream(reader, schema, folder: Path, stamp: str) -> None:
+    """One file per part from batches sorted by part."""
     writer, current = None, None
     try:
         for batch in reader:
