@@ -40,6 +40,7 @@ def test_each_run_is_a_manifest_and_unchanged_tables_keep_their_files(tmp_path):
     source, published = tmp_path / "news", tmp_path / "published"
     write_article(source, "a.md", "https://example.com/a", "First")
     first = matterhouse.run([source], tmp_path / "warehouse", publish=published)
+    uploaded = {path: path.stat().st_mtime_ns for path in (published / "tables").rglob("*.parquet")}
     write_article(source, "a.md", "https://example.com/a", "First, edited")
     second = matterhouse.run([source], tmp_path / "warehouse", publish=published)
 
@@ -48,8 +49,11 @@ def test_each_run_is_a_manifest_and_unchanged_tables_keep_their_files(tmp_path):
     manifests = [json.loads(path.read_text()) for path in sorted((published / "_manifests").iterdir())]
     assert [manifest["run_id"] for manifest in manifests] == [first.run_id, second.run_id]
     old, new = (manifest["tables"] for manifest in manifests)
-    assert new["providers"] == old["providers"], "an unchanged table is not uploaded again"
-    assert new["articles"]["folder"] == f"runs/{second.run_id}/articles"
+    assert new["providers"] == old["providers"], "an unchanged table keeps its files"
+    assert new["articles"]["folder"] == "tables/articles"
+    assert set(new["articles"]["files"]).isdisjoint(old["articles"]["files"]), "a changed part is a new file"
+    kept_files = [path for path in uploaded if path.exists()]
+    assert kept_files and all(path.stat().st_mtime_ns == uploaded[path] for path in kept_files), "uploaded once"
     titles = {
         run.run_id: matterhouse.read_table("articles", published, run=run.run_id).to_table()["title"].to_pylist()
         for run in (first, second)
@@ -69,9 +73,8 @@ def test_keep_runs_drops_older_manifests_and_the_files_only_they_listed(tmp_path
     listed = {
         f"{entry['folder']}/{name}" for manifest in kept for entry in manifest["tables"].values() for name in entry["files"]
     }
-    on_disk = {path.relative_to(published).as_posix() for path in (published / "runs").rglob("*.parquet")}
+    on_disk = {path.relative_to(published).as_posix() for path in (published / "tables").rglob("*.parquet")}
     assert on_disk == listed, "files only the dropped manifest listed are deleted"
-    assert not (published / "runs" / runs[0].run_id / "articles").exists()
     assert matterhouse.read_table("articles", published, run=runs[1].run_id).count_rows() == 2
     with pytest.raises(publication.RunNotKept, match=r"is not among the 2 runs kept .* raise --keep-runs"):
         matterhouse.read_table("articles", published, run=runs[0].run_id)

@@ -1,8 +1,7 @@
 """The publish step: a committed run's Parquet snapshot copied to the `--publish` location
 (a folder or object storage), in the layout matterhouse.store.publication describes and
-reads. Only tables that changed since the newest manifest are uploaded."""
+reads. Only files the newest manifest does not list are uploaded."""
 
-import hashlib
 import json
 import os
 import uuid
@@ -12,9 +11,10 @@ from pathlib import Path
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.store.publication import (
+    LEGACY_RUNS,
     MANIFESTS,
     POINTER,
-    RUNS,
+    TABLES,
     manifest_numbers,
     read_json,
 )
@@ -44,7 +44,7 @@ def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs:
         newest = read_json(fs, f"{root}/{MANIFESTS}/{numbers[-1]:010d}.json") if numbers else None
         tables = {}
         for table_folder in sorted(path for path in snapshot.iterdir() if path.is_dir()):
-            tables[table_folder.name] = _publish_table(fs, root, run_id, table_folder, newest)
+            tables[table_folder.name] = _publish_table(fs, root, table_folder, newest)
         manifest = {
             "version": (numbers[-1] + 1) if numbers else 1,
             "run_id": run_id,
@@ -59,29 +59,18 @@ def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs:
     return manifest
 
 
-def _publish_table(fs, root: str, run_id: str, folder: Path, newest: dict | None) -> dict:
-    """Upload a table's files unless the newest manifest has the very same ones."""
+def _publish_table(fs, root: str, folder: Path, newest: dict | None) -> dict:
+    """Upload the table's files that the newest manifest does not list."""
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.parquet"))
-    fingerprint = _fingerprint(folder, files)
-    previous = (newest or {}).get("tables", {}).get(folder.name)
-    if previous is not None and previous["fingerprint"] == fingerprint:
-        return previous
-    target = f"{RUNS}/{run_id}/{folder.name}"
+    target = f"{TABLES}/{folder.name}"
+    previous = (newest or {}).get("tables", {}).get(folder.name, {})
+    published = set(previous.get("files", ())) if previous.get("folder") == target else set()
     for relative in files:
-        destination = f"{root}/{target}/{relative}"
-        fs.makedirs(destination.rsplit("/", 1)[0], exist_ok=True)  # a folder's; object stores have none
-        fs.put_file(str(folder / relative), destination)
-    return {"folder": target, "files": files, "fingerprint": fingerprint}
-
-
-def _fingerprint(folder: Path, files: list[str]) -> str:
-    """Equal for the same bytes. Exports are deterministic (sorted rows, fixed settings),
-    so a table a run rebuilt without changing it hashes as before and is not uploaded."""
-    digest = hashlib.sha256()
-    for relative in files:
-        with (folder / relative).open("rb") as file:
-            digest.update(f"{relative}\0{hashlib.file_digest(file, 'sha256').hexdigest()}\n".encode())
-    return digest.hexdigest()
+        if relative not in published:
+            destination = f"{root}/{target}/{relative}"
+            fs.makedirs(destination.rsplit("/", 1)[0], exist_ok=True)  # a folder's; object stores have none
+            fs.put_file(str(folder / relative), destination)
+    return {"folder": target, "files": files}
 
 
 def _create_exclusively(fs, path: str, data: bytes) -> None:
@@ -112,25 +101,35 @@ def _is_local(fs) -> bool:
 
 
 def _remove_old_runs(fs, root: str, keep_runs: int) -> None:
-    """Delete manifests beyond the newest `keep_runs`, then the table folders no kept
-    manifest lists (a run's folder holds only the tables it changed)."""
+    """Delete manifests beyond the newest `keep_runs`, then the files no kept manifest lists."""
     numbers = manifest_numbers(fs, root)
     for number in numbers[:-keep_runs]:
         fs.rm_file(f"{root}/{MANIFESTS}/{number:010d}.json")
     kept = [read_json(fs, f"{root}/{MANIFESTS}/{number:010d}.json") for number in numbers[-keep_runs:]]
-    in_use = {f"{root}/{entry['folder']}" for kept_manifest in kept for entry in kept_manifest["tables"].values()}
-    fs.invalidate_cache(f"{root}/{RUNS}")
-    try:
-        run_folders = fs.ls(f"{root}/{RUNS}", detail=False)
-    except FileNotFoundError:
-        return
-    for run_folder in run_folders:
-        tables = fs.ls(run_folder, detail=False)
-        unused = [table for table in tables if table.rstrip("/") not in in_use]
-        for table in unused:
-            fs.rm(table, recursive=True)
-        if len(unused) == len(tables) and _is_local(fs):
-            fs.rmdir(run_folder)  # object stores have no empty folders to remove
+    in_use = {
+        f"{root}/{entry['folder']}/{name}"
+        for kept_manifest in kept
+        for entry in kept_manifest["tables"].values()
+        for name in entry["files"]
+    }
+    for top in (TABLES, LEGACY_RUNS):
+        fs.invalidate_cache(f"{root}/{top}")
+        try:
+            found = fs.find(f"{root}/{top}")
+        except FileNotFoundError:
+            continue
+        for path in found:
+            if path.endswith(".parquet") and path not in in_use:
+                fs.rm_file(path)
+        if _is_local(fs):
+            _remove_empty_folders(Path(f"{root}/{top}"))
+
+
+def _remove_empty_folders(folder: Path) -> None:
+    """Local folders emptied by the deletions (object stores have no empty folders)."""
+    for path in sorted(folder.rglob("*"), key=lambda path: len(path.parts), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _encode(document: dict) -> bytes:

@@ -4,16 +4,19 @@ matterhouse.steps.publish; read here (manifest) for matterhouse.read.tables.read
 
 Layout under the publish location:
 
-    runs/<run_id>/<table>/...parquet    the files a run wrote (tables it changed)
+    tables/<table>/...parquet           every file of every kept run (each file's name
+                                        names the run that wrote it: steps/export.py)
     _manifests/0000000042.json          one per published run: each table's files
     _current.json                       the pointer: which manifest is current
 
-A run uploads the tables that changed since the newest manifest (a table that did not
-change keeps the older run's files), then creates the next manifest with a conditional
-create (O_EXCL on a folder, If-None-Match on S3), then replaces the pointer. A reader
-reads the pointer, then the manifest it names, then exactly the files listed there: it
-sees one whole run, never a mix, however the steps interleave. Manifests beyond the
-newest `keep_runs` are deleted, then the files no kept manifest lists.
+A run uploads the files of its snapshot that the newest manifest does not list (known by
+name: a file is never changed once written), then creates the next manifest with a
+conditional create (O_EXCL on a folder, If-None-Match on S3), then replaces the pointer.
+A reader reads the pointer, then the manifest it names, then exactly the files listed
+there: it sees one whole run, never a mix, however the steps interleave. Manifests beyond
+the newest `keep_runs` are deleted, then the files no kept manifest lists. (Locations
+published by matterhouse 0.3 keep each run's files under runs/<run_id>/<table>/; their
+manifests are read as they are, and their files deleted once no kept manifest lists them.)
 """
 
 import json
@@ -23,7 +26,8 @@ from matterhouse.plumbing.storage import Location, StorageError
 
 POINTER = "_current.json"
 MANIFESTS = "_manifests"
-RUNS = "runs"
+TABLES = "tables"
+LEGACY_RUNS = "runs"
 
 
 class RunNotKept(StorageError):
