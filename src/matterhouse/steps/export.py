@@ -135,18 +135,15 @@ def _files_by_part(folder: Path) -> dict[str, list[Path]]:
 
 def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None) -> None:
     """Write one file per part (every part when `parts` is None) from the rows of
-    exports/rows.sql, streamed in export order. A table in folders (articles) is written a
-    folder at a time: sorting a month's rows takes bounded memory, sorting all would not."""
+    exports/rows.sql, streamed in export order. A whole table in folders (articles) is
+    written a folder at a time: inside the transaction of a whole build, which holds every
+    row it wrote, sorting all of them at once runs out of memory; a month's rows do not."""
     table = names["table"]
-    if empty or table not in FOLDERS:
+    if empty or table not in FOLDERS or parts is not None:
         conditions = [("true" if parts is None else f"{names['part']} in (select unnest($parts))", {"parts": parts})]
     else:
-        if parts is None:
-            folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
-        else:
-            folders = sorted({part.rsplit("/", 1)[0] for part in parts})
-        in_parts = "" if parts is None else f" and {names['part']} in (select unnest($parts))"
-        conditions = [(f"{FOLDERS[table]} = $folder{in_parts}", {"folder": name, "parts": parts}) for name in folders]
+        folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
+        conditions = [(f"{FOLDERS[table]} = $folder", {"folder": name}) for name in folders]
     for condition, parameters in conditions:
         statement = sql("exports/rows", **(names | {"parts": condition}))
         parameters = {name: value for name, value in (parameters | {"run_id": run_id}).items() if f"${name}" in statement}
