@@ -9,6 +9,7 @@ import pytest
 
 import matterhouse.steps.load
 from matterhouse.steps.load import ChecksFailed, read_checks, run_checks
+from matterhouse.steps.models import prepare_scopes
 
 from .conftest import CASES, build_warehouse, query, visible_entries
 
@@ -61,12 +62,37 @@ def test_a_check_catches_its_breach(seed_database, tmp_path, check, corruption):
     database = tmp_path / "corrupt.duckdb"
     shutil.copy(seed_database, database)
     with duckdb.connect(str(database)) as connection:
+        prepare_scopes(connection)
         assert run_checks(connection, "clean", read_checks(None)) == []
         connection.execute(corruption)
         failures = run_checks(connection, "corrupt", read_checks(None))
-    assert check in {failure["check_name"] for failure in failures}
-    failed = next(failure for failure in failures if failure["check_name"] == check)
-    assert failed["failing_rows"] > 0 and failed["sample"]
+        every_key_in_scope(connection)
+        failures_by_key = run_checks(connection, "corrupt, by key", read_checks(None), everything=False)
+    for found in (failures, failures_by_key):
+        assert check in {failure["check_name"] for failure in found}
+        failed = next(failure for failure in found if failure["check_name"] == check)
+        assert failed["failing_rows"] > 0 and failed["sample"]
+
+
+def every_key_in_scope(connection) -> None:
+    """Fill the scopes the checks of a build by key read with every key the tables hold."""
+    articles = " union ".join(
+        f"select {column} from {table}"
+        for table, column in (
+            ("articles", "article_id"),
+            ("images", "article_id"),
+            ("article_topics", "article_id"),
+            ("article_urls", "article_id"),
+            ("article_relations", "article_id"),
+            ("article_relations", "related_article_id"),
+        )
+    )
+    connection.execute(f"insert into scope_checked_articles {articles}")
+    connection.execute("insert into scope_relations select article_id from article_relations")
+    connection.execute(
+        "insert into scope_files select source_file_id from source_files union select source_file_id from data_warnings"
+    )
+    connection.execute("insert into scope_providers select provider_id from providers union select provider_id from articles")
 
 
 def test_a_failed_check_fails_the_run_and_keeps_the_previous_data(run_pipeline, tmp_path):

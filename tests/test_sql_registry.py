@@ -127,6 +127,8 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
         texts = [
             sql(name, table=table, key=key, rows=table, part=part_expression(table, 4)) for table, key in MODEL_TABLES.items()
         ]
+    elif name.startswith("checks/"):
+        texts = [sql(name).replace("{everything}", everything) for everything in ("true", "false")]
     elif name.startswith("models/") or name in ("runs/record_article_versions", "runs/number_article_versions"):
         texts = [sql(name, everything=everything) for everything in ("true", "false")]
     elif name in TEMPLATES:

@@ -76,7 +76,7 @@ def load_run(connection, load: RunLoad) -> dict:
         checks = read_checks(load.extra_checks)
         fingerprint = hashlib.sha256(json.dumps([(check.name, check.query) for check in checks]).encode()).hexdigest()
         carried_over = not changed and _carry_over_checks(connection, run_id, fingerprint)
-        failures = [] if carried_over else run_checks(connection, run_id, checks)
+        failures = [] if carried_over else run_checks(connection, run_id, checks, everything=everything)
         if failures:
             _record_run(connection, load, "failed", clock, time.perf_counter())
             _keep_only_the_run_record(connection, run_id, load.snapshot, load.rebuild or load.export_all)
@@ -162,6 +162,12 @@ class Check(NamedTuple):
     query: str
     path: Path
 
+    def text(self, everything: bool = True) -> str:
+        """The query, over every row, or (everything false, in a build by key) over the rows
+        of the keys the run's scopes hold (sql/scopes/): those rows, with the unchanged
+        ones that passed before, are the whole table."""
+        return self.query.replace("{everything}", "true" if everything else "false")
+
 
 class CheckInvalid(MatterhouseError):
     """A data check that DuckDB cannot run: a syntax error, an unknown table or column."""
@@ -186,7 +192,7 @@ def validate_checks(connection, checks: list[Check]) -> None:
         if not check.query.strip():
             raise CheckInvalid(check, "the file holds no query")
         try:
-            connection.execute(f"prepare data_check as select count(*) from (\n{check.query}\n)")
+            connection.execute(f"prepare data_check as select count(*) from (\n{check.text()}\n)")
         except duckdb.Error as error:
             raise CheckInvalid(check, error) from None
         connection.execute("deallocate data_check")
@@ -198,7 +204,7 @@ def _carry_over_checks(connection, run_id: str, fingerprint: str) -> bool:
     return run_sql(connection, sql("runs/carry_over_checks"), run_id=run_id, fingerprint=fingerprint).fetchone()[0] > 0
 
 
-def run_checks(connection, run_id: str, checks: list[Check]) -> list[dict]:
+def run_checks(connection, run_id: str, checks: list[Check], everything: bool = True) -> list[dict]:
     """Run every data check (read_checks), record each outcome in check_results; return
     the failures. Each check is counted in a statement of its own: counted all in one, their
     hash tables were built side by side, and at a million articles that outgrew DuckDB's
@@ -206,12 +212,16 @@ def run_checks(connection, run_id: str, checks: list[Check]) -> list[dict]:
     failures = []
     for check in checks:
         try:
-            (failing_rows,) = connection.execute(f"select count(*) from (\n{check.query}\n)").fetchone()
+            (failing_rows,) = connection.execute(f"select count(*) from (\n{check.text(everything)}\n)").fetchone()
         except duckdb.OutOfMemoryException:  # the run's memory limit, not the check, is at fault
             raise
         except duckdb.Error as error:  # fails only as it runs: a cast, a division by zero
             raise CheckInvalid(check, error) from None
-        sample = fetch_dicts(connection, f"select * from (\n{check.query}\n) limit {CHECK_SAMPLE_ROWS}") if failing_rows else []
+        sample = (
+            fetch_dicts(connection, f"select * from (\n{check.text(everything)}\n) limit {CHECK_SAMPLE_ROWS}")
+            if failing_rows
+            else []
+        )
         outcome = {
             "check_name": check.name,
             "status": "failed" if failing_rows else "passed",

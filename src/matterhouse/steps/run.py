@@ -24,6 +24,7 @@ from matterhouse.steps import staging_area
 from matterhouse.steps.cluster import DaskSubmitter, parse_on_dask
 from matterhouse.steps.export import export_step
 from matterhouse.steps.load import ChecksFailed, RunLoad, load_run, read_checks, validate_checks
+from matterhouse.steps.models import prepare_scopes
 from matterhouse.steps.parse import parse_files
 from matterhouse.steps.plan import Plan, plan_files
 from matterhouse.steps.publish import publish_step
@@ -67,6 +68,7 @@ def scan_step(options: RunOptions, to_read_file: Path) -> tuple[Plan, str | None
     connection = wh.connect(options.warehouse, lock_timeout=options.lock_timeout, memory_limit=options.memory_limit)
     try:
         rebuild = ensure_schema(connection, options.warehouse)
+        prepare_scopes(connection)  # the checks name them
         validate_checks(connection, read_checks(options.checks_dir))
         last_runs = connection.execute(wh.sql("state/last_run")).fetchall()
         plan = plan_files(found, connection, options.full_refresh, to_read_file)

@@ -1,4 +1,5 @@
 -- Holds when: every provider_id of an article is a provider.
 select articles.article_id, articles.provider_id from articles
-where articles.provider_id is not null
+where ({everything} or articles.article_id in (select article_id from scope_checked_articles) or articles.provider_id in (select provider_id from scope_providers))
+  and articles.provider_id is not null
   and articles.provider_id not in (select provider_id from providers)

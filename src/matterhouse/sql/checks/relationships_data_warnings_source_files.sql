@@ -1,3 +1,4 @@
 -- Holds when: every warning names a file of source_files.
 select warnings.source_file_id, warnings.field from data_warnings as warnings
 anti join source_files using (source_file_id)
+where {everything} or warnings.source_file_id in (select source_file_id from scope_files)

@@ -1,2 +1,2 @@
 -- Holds when: (article_id, url) is unique in article_urls.
-select article_id, url, count(*) as copies from article_urls group by article_id, url having count(*) > 1
+select article_id, url, count(*) as copies from article_urls where {everything} or article_id in (select article_id from scope_checked_articles) group by article_id, url having count(*) > 1

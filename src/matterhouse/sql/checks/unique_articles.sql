@@ -1,2 +1,2 @@
 -- Holds when: article_id is unique (one row per article URL).
-select article_id, count(*) as copies from articles group by article_id having count(*) > 1
+select article_id, count(*) as copies from articles where {everything} or article_id in (select article_id from scope_checked_articles) group by article_id having count(*) > 1

@@ -1,2 +1,2 @@
 -- Holds when: url is unique.
-select url, count(*) as copies from articles group by url having count(*) > 1
+select url, count(*) as copies from articles where {everything} or article_id in (select article_id from scope_checked_articles) group by url having count(*) > 1

@@ -1,2 +1,2 @@
 -- Holds when: (article_id, position) is unique.
-select article_id, position, count(*) as copies from images group by all having count(*) > 1
+select article_id, position, count(*) as copies from images where {everything} or article_id in (select article_id from scope_checked_articles) group by all having count(*) > 1

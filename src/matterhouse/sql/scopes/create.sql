@@ -12,4 +12,5 @@ create or replace temp table scope_story_keys (story_key varchar);
 create or replace temp table scope_published_articles (article_id varchar);
 create or replace temp table scope_relations (article_id varchar);
 create or replace temp table scope_providers (provider_id varchar);
-create or replace temp table scope_files (source_file_id varchar)
+create or replace temp table scope_files (source_file_id varchar);
+create or replace temp table scope_checked_articles (article_id varchar)

@@ -1,7 +1,8 @@
 -- Rows of the published tables to recompute, by the keys each is maintained by
 -- (tables.SCOPES): articles, also those whose story changed; relations, also those citing
 -- an id whose resolution changed; providers, those the affected articles named before and
--- name now; source files, the changed ones and every file of an affected article.
+-- name now; source files, the changed ones and every file of an affected article. The data
+-- checks (sql/checks/) look at the rows of these keys only, and at the articles of both.
 insert into scope_published_articles
 select article_id from scope_articles
 union
@@ -26,6 +27,11 @@ select file_articles.provider_id
 from intermediate.chosen_file_articles as chosen
 inner join parsed.file_articles as file_articles using (file_article_id)
 where chosen.article_id in (select article_id from scope_articles) and file_articles.provider_id is not null;
+
+insert into scope_checked_articles
+select article_id from scope_published_articles
+union
+select article_id from scope_relations;
 
 insert into scope_files
 select source_file_id from forgotten_files
