@@ -17,7 +17,7 @@ from .incremental_helpers import data_rows, write_article
 
 pytestmark = pytest.mark.slow
 
-STAGES_BEFORE_COMMIT = ("scan", "parquet-write", "load", "export")
+STAGES_BEFORE_COMMIT = ("scan", "parquet-write", "load", "build", "export")
 
 
 @pytest.fixture(scope="module")

@@ -73,6 +73,7 @@ def load_run(connection, load: RunLoad) -> dict:
         if changed:
             touched_ids = [row["source_file_id"] for row in load.touched]
             build_models(connection, run_id, everything=everything, touched_ids=touched_ids)
+            checkpoint("build")
         checks = read_checks(load.extra_checks)
         fingerprint = hashlib.sha256(json.dumps([(check.name, check.query) for check in checks]).encode()).hexdigest()
         carried_over = not changed and _carry_over_checks(connection, run_id, fingerprint)
