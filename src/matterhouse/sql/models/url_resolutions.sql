@@ -81,12 +81,12 @@ resolved as (
 ),
 
 own_articles as (
-    -- Read whole, not from named: an article's own URL need not share the key it was found by.
+    -- Not from named: an article's own URL need not share the key it was found by.
     select distinct file_articles.article_id, file_articles.url
     from parsed.file_articles as file_articles
     inner join files using (source_file_id)
     where file_articles.embed_position is null
-      and ({everything} or file_articles.article_id in (select article_id from resolved))
+      and file_articles.article_id in (select article_id from resolved)
 ),
 
 final as (
