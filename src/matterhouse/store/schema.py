@@ -107,8 +107,9 @@ def view_statements() -> list[str]:
 @cache
 def ddl_fingerprint() -> str:
     """A hash of the schema this release gives a warehouse and of its merge rules: the
-    migrations, the DDL, the views and the models."""
-    models = [sql(f"models/{model}") for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES)]
+    migrations, the DDL, the views and the models (without their comments, which can be
+    reworded without building everything again)."""
+    models = [re.sub(r"--[^\n]*", "", sql(f"models/{model}")) for model in (*INTERMEDIATE_MODELS, *MODEL_TABLES)]
     texts = [migration.statements for migration in migrations()] + ddl_statements() + view_statements() + models
     return hashlib.sha256("\0".join(texts).encode()).hexdigest()
 

@@ -2,6 +2,8 @@
 -- entry counts for the article its URL resolves to (url_resolutions.sql); entries that
 -- resolve to one article keep the first position; an entry that resolves to the citing
 -- article itself (its own AMP page, say) is no relation and is left out.
+-- Built by key: the articles whose chosen file article may have changed, and those citing an
+-- id whose resolution changed (sql/scopes/published.sql).
 with
 
 chosen as (

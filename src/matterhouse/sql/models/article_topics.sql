@@ -1,4 +1,5 @@
 -- Grain: one row per (article, topic) of an article's chosen file article.
+-- Built by key: the articles whose chosen file article may have changed (sql/scopes/articles.sql).
 with
 
 chosen as (

@@ -5,6 +5,8 @@
 -- gives: cdn_amp, amp, or variant for tracking parameters. A URL seen as more than one
 -- kind takes the first of web, cdn_amp, amp, variant. Files that are not rejected count,
 -- superseded ones included; a URL names an article only while that article is published.
+-- Built by key: the articles whose chosen file article may have changed, read from every
+-- file article that resolves to them (sql/scopes/articles.sql).
 with
 
 files as (

@@ -1,4 +1,6 @@
 -- Grain: one row per article URL, from its chosen file article (see chosen_file_articles.sql).
+-- Built by key: the articles whose chosen file article may have changed, and those whose
+-- story did (sql/scopes/published.sql).
 with
 
 chosen as (

@@ -7,6 +7,9 @@
 -- 2. An article known only from related lists takes, among the entries in the related
 --    lists of published file articles, the newest by the same order, then the lowest position.
 --    Entries in superseded or rejected files do not count.
+-- Built by key: the articles a changed file names, those an id resolved to or away from, and
+-- those embedded in files that name them; read from the file articles that resolve to them
+-- and their hosts' (sql/scopes/articles.sql).
 with
 
 files as (

@@ -1,4 +1,5 @@
 -- Grain: one row per bad field value found in a file of the sources.
+-- Built by key: the changed files (sql/scopes/published.sql).
 with
 
 final as (

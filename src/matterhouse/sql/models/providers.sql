@@ -1,6 +1,8 @@
 -- Grain: one row per provider domain among published articles.
 -- Name rule: the name given by the most published articles; ties go to the
 -- alphabetically first name; null when no article names the provider.
+-- Built by key: the providers the articles whose chosen file article may have changed named
+-- before and name now (sql/scopes/published.sql).
 with
 
 chosen as (

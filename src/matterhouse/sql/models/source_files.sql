@@ -1,4 +1,6 @@
 -- Grain: one row per file of the sources, with what became of it.
+-- Built by key: the changed files and every file of an article whose chosen file article may
+-- have changed (sql/scopes/published.sql).
 with
 
 files as (

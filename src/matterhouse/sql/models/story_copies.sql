@@ -7,6 +7,8 @@
 -- copy of the story before it, so a daily item with the same title and excerpt makes one
 -- story per two days at most, however long it runs. story_id is the first copy's
 -- article_id. Articles without a publication time are stories of their own.
+-- Built by key: every story key an article of a changed chosen file article had or has
+-- (sql/scopes/stories.sql); a story is all the articles of one key.
 with recursive
 
 candidates as (

@@ -10,6 +10,9 @@
 -- 3. Otherwise it resolves to the article known from related entries whose URL is the key
 --    itself (the clean URL was cited too), or to where that one resolves by rule 2.
 -- Only files that are not rejected count.
+-- Built by key (steps/models.py): the rows of every id whose URL's key is among the URL keys
+-- a changed file names, before or after (sql/scopes/named_ids.sql): a resolution reads only
+-- the URLs that share its key.
 with
 
 files as (
