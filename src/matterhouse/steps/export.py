@@ -17,6 +17,8 @@ change and makes the snapshot current.
 """
 
 import os
+import queue
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,7 +38,7 @@ ROWS_PER_FILE = 2_000
 # A part gets at most this many files (its whole file and those of added rows) before it is
 # written whole again, so that readers never open many small files.
 COMPACT_AT = 4
-BATCH_ROWS = 16_384
+BATCH_ROWS = 8_192
 
 
 def buckets_in_use(connection) -> dict[str, int]:
@@ -157,19 +159,43 @@ def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empt
 
 
 def _write_stream(reader, schema, folder: Path, stamp: str) -> None:
-    """One file per part from batches sorted by part."""
-    writer, current = None, None
+    """One file per part from batches sorted by part. A thread of its own compresses and
+    writes them while DuckDB reads the next rows, so that the two use both cores."""
+    pending = queue.Queue(maxsize=2)  # batches in flight: memory stays a few batches
+    failures = []
+
+    def write() -> None:
+        writer, current = None, None
+        try:
+            while (item := pending.get()) is not None:
+                part, rows = item
+                if failures:
+                    continue  # drain, so that the reader never waits on a full queue
+                try:
+                    if part != current:
+                        if writer is not None:
+                            writer.close()
+                        writer, current = pq.ParquetWriter(_new_file(folder, part, stamp), schema, compression="zstd"), part
+                    writer.write_batch(rows)
+                except BaseException as error:
+                    failures.append(error)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    thread = threading.Thread(target=write, name="parquet-writer", daemon=True)
+    thread.start()
     try:
         for batch in reader:
-            for part, rows in _runs_of_equal_parts(batch):
-                if part != current:
-                    if writer is not None:
-                        writer.close()
-                    writer, current = pq.ParquetWriter(_new_file(folder, part, stamp), schema, compression="zstd"), part
-                writer.write_batch(rows)
+            if failures:
+                break
+            for item in _runs_of_equal_parts(batch):
+                pending.put(item)
     finally:
-        if writer is not None:
-            writer.close()
+        pending.put(None)
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _runs_of_equal_parts(batch: pa.RecordBatch):

@@ -24,8 +24,8 @@ from matterhouse.plumbing import interrupts, words
 from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.steps.export import write_snapshot
 from matterhouse.steps.models import build_models, note_changed_files, prepare_scopes
-from matterhouse.store.schema import read_run_table
-from matterhouse.store.tables import HISTORY_TABLES, INTERMEDIATE_MODELS, MODEL_TABLES, PARSED_TABLES, RUN_RECORD_TABLES
+from matterhouse.store.schema import ddl_fingerprint, read_run_table
+from matterhouse.store.tables import HISTORY_TABLES, MODEL_TABLES, PARSED_TABLES, RUN_RECORD_TABLES
 from matterhouse.store.warehouse import SQL_DIR, fetch_dicts, run_sql, sql
 from matterhouse.transforms.errors import MatterhouseError
 
@@ -66,13 +66,15 @@ def load_run(connection, load: RunLoad) -> dict:
     run_id = load.run["run_id"]
     connection.execute("begin transaction")
     try:
-        everything = load.full_refresh or load.rebuild or not _has_models(connection)
+        everything = load.full_refresh or load.rebuild or not _models_built_by_these_rules(connection)
         prepare_scopes(connection)
-        changed = _replace_parsed_rows(connection, load, by_key=not everything)
+        changed = _replace_parsed_rows(connection, load, by_key=not everything) or everything
         checkpoint("load")
         if changed:
             touched_ids = [row["source_file_id"] for row in load.touched]
             build_models(connection, run_id, everything=everything, touched_ids=touched_ids)
+            if everything:
+                run_sql(connection, sql("state/record_models_built"), rules_fingerprint=ddl_fingerprint())
             checkpoint("build")
         checks = read_checks(load.extra_checks)
         fingerprint = hashlib.sha256(json.dumps([(check.name, check.query) for check in checks]).encode()).hexdigest()
@@ -119,10 +121,11 @@ def _record_run(connection, load: RunLoad, status: str, clock: float, export_clo
     run_sql(connection, sql("runs/record_run"), **load.run, **timings, status=status)
 
 
-def _has_models(connection) -> bool:
-    """Whether the intermediate models exist, so that a build by key can start from them."""
-    built = connection.execute("select count(*) from duckdb_tables() where schema_name = 'intermediate'").fetchone()[0]
-    return built == len(INTERMEDIATE_MODELS)
+def _models_built_by_these_rules(connection) -> bool:
+    """Whether a whole build with this release's merge rules committed, so that a build by
+    key can start from its models."""
+    built = connection.execute("select fingerprint from state.models_built").fetchall()
+    return built == [(ddl_fingerprint(),)]
 
 
 def _replace_parsed_rows(connection, load: RunLoad, *, by_key: bool) -> bool:

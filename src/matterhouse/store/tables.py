@@ -34,7 +34,7 @@ PARSED_TABLES = (
 # last read each file. {column: DuckDB type}.
 STAMPED_COLUMNS = {"files": {"run_id": "varchar not null"}}
 # state.<name>: the warehouse's own bookkeeping.
-STATE_TABLES = ("schema_migrations", "last_checks", "export_layout")
+STATE_TABLES = ("schema_migrations", "last_checks", "export_layout", "models_built")
 # intermediate.<name>: rebuilt with the model tables, in this order, read by their models.
 INTERMEDIATE_MODELS = ("url_resolutions", "chosen_file_articles", "story_copies")
 # Built from the parsed tables by sql/models/<table>.sql, in this order; with the columns
@@ -162,6 +162,7 @@ PARAMETERS = {
     "description": "a schema migration's description",
     "applied_at": "when a schema migration was applied",
     "ddl_fingerprint": "hash of the DDL and view texts a schema change applied",
+    "rules_fingerprint": "hash of the DDL, views and merge rules a whole build used",
     "columns_fingerprint": "hash of every table's columns after a schema change",
     "tables": "the tables whose columns are compared with the DDL",
     "parts": "the file parts of a published table to write",

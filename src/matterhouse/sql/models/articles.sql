@@ -15,8 +15,10 @@ stories as (
 ),
 
 files as (
+    -- An article's own chosen file holds it.
     select source_file_id, path
     from parsed.files
+    where {everything} or article_id in (select article_id from scope_published_articles)
 ),
 
 final as (

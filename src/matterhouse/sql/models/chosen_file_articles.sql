@@ -13,9 +13,11 @@
 with
 
 files as (
+    -- A file article's file holds its own article, or embeds it and holds its host.
     select source_file_id, source, path
     from parsed.files
     where reason is null
+      and ({everything} or article_id in (select article_id from scope_raw_article_ids))
 ),
 
 resolutions as (

@@ -16,7 +16,8 @@ published as (
     inner join parsed.file_articles as file_articles using (file_article_id)
     inner join parsed.files as chosen_files using (source_file_id)
     where chosen.has_source_file
-      and ({everything} or chosen.article_id in (select article_id from files))
+      and ({everything} or (chosen.article_id in (select article_id from files)
+                            and chosen_files.article_id in (select article_id from files)))
 ),
 
 final as (

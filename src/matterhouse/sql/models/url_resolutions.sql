@@ -19,6 +19,9 @@ files as (
     select source_file_id
     from parsed.files
     where reason is null
+      and ({everything} or source_file_id in (
+          select source_file_id from parsed.file_article_urls where url_key in (select url_key from scope_url_keys)
+      ))
 ),
 
 named as (
