@@ -1,6 +1,6 @@
 -- Grain: one row per article_id: the file article the warehouse publishes (the merge rules),
 -- the article's URL, and the chosen file article's publication time and story key (read by
--- story_copies.sql). Related entries count for the article their URL resolves to
+-- story_copies.sql) and provider (read by providers.sql). Related entries count for the article their URL resolves to
 -- (url_resolutions.sql).
 -- 1. An article with files of its own takes its newest own file article: latest updated_at,
 --    then latest published_at, then the greatest (path, source); nulls sort last.
@@ -34,7 +34,10 @@ file_articles as (
         coalesce(resolutions.url, file_articles.url) as url,
         file_articles.updated_at,
         file_articles.published_at,
-        file_articles.story_key
+        file_articles.story_key,
+        file_articles.provider_id,
+        file_articles.provider_domain,
+        file_articles.provider_name
     from parsed.file_articles as file_articles
     left join resolutions on resolutions.named_id = file_articles.article_id
     where {everything} or file_articles.article_id in (select article_id from scope_raw_article_ids)
@@ -48,6 +51,9 @@ own_ranked as (
         file_articles.url,
         file_articles.published_at,
         file_articles.story_key,
+        file_articles.provider_id,
+        file_articles.provider_domain,
+        file_articles.provider_name,
         row_number() over (
             partition by file_articles.article_id
             order by
@@ -62,7 +68,7 @@ own_ranked as (
 ),
 
 own_winners as (
-    select file_article_id, source_file_id, article_id, url, published_at, story_key
+    select file_article_id, source_file_id, article_id, url, published_at, story_key, provider_id, provider_domain, provider_name
     from own_ranked
     where rank_in_article = 1
 ),
@@ -74,6 +80,9 @@ embed_ranked as (
         file_articles.url,
         file_articles.published_at,
         file_articles.story_key,
+        file_articles.provider_id,
+        file_articles.provider_domain,
+        file_articles.provider_name,
         row_number() over (
             partition by file_articles.article_id
             order by
@@ -91,10 +100,10 @@ embed_ranked as (
 ),
 
 final as (
-    select article_id, url, file_article_id, true as has_source_file, published_at, story_key
+    select article_id, url, file_article_id, true as has_source_file, published_at, story_key, provider_id, provider_domain, provider_name
     from own_winners
     union all
-    select article_id, url, file_article_id, false as has_source_file, published_at, story_key
+    select article_id, url, file_article_id, false as has_source_file, published_at, story_key, provider_id, provider_domain, provider_name
     from embed_ranked
     where rank_in_article = 1
 )

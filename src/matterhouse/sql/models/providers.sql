@@ -5,17 +5,11 @@
 -- before and name now (sql/scopes/published.sql).
 with
 
-chosen as (
-    select file_article_id
-    from intermediate.chosen_file_articles
-),
-
 mentions as (
-    select file_articles.provider_id, file_articles.provider_domain, file_articles.provider_name
-    from parsed.file_articles as file_articles
-    inner join chosen using (file_article_id)
-    where file_articles.provider_id is not null
-      and ({everything} or file_articles.provider_id in (select provider_id from scope_providers))
+    select provider_id, provider_domain, provider_name
+    from intermediate.chosen_file_articles
+    where provider_id is not null
+      and ({everything} or provider_id in (select provider_id from scope_providers))
 ),
 
 name_counts as (

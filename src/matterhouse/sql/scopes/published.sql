@@ -23,10 +23,9 @@ select provider_id
 from articles
 where article_id in (select article_id from scope_published_articles) and provider_id is not null
 union
-select file_articles.provider_id
-from intermediate.chosen_file_articles as chosen
-inner join parsed.file_articles as file_articles using (file_article_id)
-where chosen.article_id in (select article_id from scope_articles) and file_articles.provider_id is not null;
+select provider_id
+from intermediate.chosen_file_articles
+where article_id in (select article_id from scope_articles) and provider_id is not null;
 
 insert into scope_checked_articles
 select article_id from scope_published_articles
