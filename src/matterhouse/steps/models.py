@@ -16,6 +16,9 @@ from matterhouse.steps.export import buckets_in_use, part_expression
 from matterhouse.store.tables import INTERMEDIATE_MODELS, MODEL_TABLES, SCOPES
 from matterhouse.store.warehouse import run_sql, sql
 
+# The columns that identify a row of each model, intermediate ones included.
+ROW_KEYS = {"url_resolutions": "named_id", "chosen_file_articles": "article_id", "story_copies": "article_id", **MODEL_TABLES}
+
 
 def prepare_scopes(connection) -> None:
     """The (empty) scope tables the models read: a whole build reads none of their rows."""
@@ -71,12 +74,22 @@ def model_query(model: str, *, everything: bool) -> str:
 
 def _build_by_key(connection, model: str) -> None:
     """Recompute the rows of `model` whose keys are in its scope, keeping the old ones aside
-    as before_<model>."""
+    as before_<model>. Only the rows that differ are deleted and inserted: DuckDB holds what
+    a transaction deleted in memory until it commits, and most rows of a scope stay as they
+    were."""
     table = f"intermediate.{model}" if model in INTERMEDIATE_MODELS else model
-    connection.execute(f"create or replace temp table before_{model} as {_rows_in_scope(model, table)}")
     column, scope = SCOPES[model]
-    connection.execute(f"delete from {table} where {column} in (select {column} from {scope})")
-    connection.execute(f"insert into {table} by name {_rows_in_scope(model, f'({model_query(model, everything=False)})')}")
+    key = ROW_KEYS[model]
+    connection.execute(f"create or replace temp table before_{model} as {_rows_in_scope(model, table)}")
+    connection.execute(f"create or replace temp table after_{model} as from before_{model} limit 0")
+    connection.execute(f"insert into after_{model} by name {_rows_in_scope(model, f'({model_query(model, everything=False)})')}")
+    connection.execute(
+        f"create or replace temp table changed_{model} as select distinct hash({key}) as key_hash from "
+        f"((from before_{model} except all from after_{model}) union all (from after_{model} except all from before_{model}))"
+    )
+    changed = f"hash({key}) in (select key_hash from changed_{model})"
+    connection.execute(f"delete from {table} where {column} in (select {column} from {scope}) and {changed}")
+    connection.execute(f"insert into {table} by name select * from after_{model} where {changed}")
 
 
 def _rows_in_scope(model: str, rows: str) -> str:
