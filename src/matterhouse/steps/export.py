@@ -19,6 +19,7 @@ change and makes the snapshot current.
 import os
 import queue
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,7 +28,15 @@ import pyarrow.parquet as pq
 
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.store import snapshots
-from matterhouse.store.tables import BUCKET_COLUMNS, EXPORT_ORDER, FOLDERS, MODEL_TABLES, PUBLISHED_TABLES, RUN_COLUMNS
+from matterhouse.store.tables import (
+    BUCKET_COLUMNS,
+    EXPORT_ORDER,
+    FOLDER_COLUMNS,
+    FOLDERS,
+    MODEL_TABLES,
+    PUBLISHED_TABLES,
+    RUN_COLUMNS,
+)
 from matterhouse.store.views_file import write_views_file
 from matterhouse.store.warehouse import run_sql, sql
 
@@ -137,15 +146,19 @@ def _files_by_part(folder: Path) -> dict[str, list[Path]]:
 
 def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None) -> None:
     """Write one file per part (every part when `parts` is None) from the rows of
-    exports/rows.sql, streamed in export order. A whole table in folders (articles) is
-    written a folder at a time: inside the transaction of a whole build, which holds every
-    row it wrote, sorting all of them at once runs out of memory; a month's rows do not."""
+    exports/rows.sql, streamed in export order. A table in folders (articles) is written a
+    folder at a time: sorting a month's rows takes bounded memory, sorting all of them
+    inside the load's transaction ran out of it."""
     table = names["table"]
-    if empty or table not in FOLDERS or parts is not None:
-        conditions = [("true" if parts is None else f"{names['part']} in (select unnest($parts))", {"parts": parts})]
+    in_parts = "true" if parts is None else f"{names['part']} in (select unnest($parts))"
+    if empty or table not in FOLDERS:
+        conditions = [(in_parts, {"parts": parts})]
     else:
-        folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
-        conditions = [(f"{FOLDERS[table]} = $folder", {"folder": name}) for name in folders]
+        if parts is None:
+            folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
+        else:
+            folders = sorted({part.rsplit("/", 1)[0] for part in parts})
+        conditions = [(f"{_in_folder(table, name)} and {in_parts}", {"parts": parts}) for name in folders]
     for condition, parameters in conditions:
         statement = sql("exports/rows", **(names | {"parts": condition}))
         parameters = {name: value for name, value in (parameters | {"run_id": run_id}).items() if f"${name}" in statement}
@@ -156,6 +169,18 @@ def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empt
             pq.write_table(schema.empty_table(), _new_file(folder, part, stamp), compression="zstd")
             return
         _write_stream(reader, schema, folder, stamp)
+
+
+def _in_folder(table: str, folder: str) -> str:
+    """SQL for the rows of one folder of a table in folders: a range of FOLDER_COLUMNS,
+    which DuckDB answers from its zone maps (the folder's own expression it computes per row)."""
+    column = FOLDER_COLUMNS[table]
+    month = folder.split("=", 1)[1]
+    if month == "unknown":
+        return f"{column} is null"
+    start = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return f"{column} >= '{start.isoformat()}'::timestamptz and {column} < '{end.isoformat()}'::timestamptz"
 
 
 def _write_stream(reader, schema, folder: Path, stamp: str) -> None:

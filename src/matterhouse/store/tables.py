@@ -108,6 +108,7 @@ BUCKET_COLUMNS = {
     "article_versions": "article_id",
 }
 FOLDERS = {"articles": "'published_month=' || coalesce(strftime(published_at, '%Y-%m'), 'unknown')"}
+FOLDER_COLUMNS = {"articles": "published_at"}  # the month folders' column, for reading one folder's rows
 PARTITIONED_TABLES = tuple(FOLDERS)
 # The column naming the run that wrote a history table's row: its files that hold this
 # run's rows are written again, or, for tables whose rows never change once written, get
