@@ -2,14 +2,14 @@
 
 Each published table is a Parquet dataset split into parts: a row goes to one of the
 table's buckets by its key (tables.BUCKET_COLUMNS), and an article also into the folder of
-its publication month. A part is one file, `<part>-<run>.parquet`, written whole, and after
-runs that only added rows to it, up to COMPACT_AT - 1 more files holding those rows; the
-next run that changes or removes one of its rows, or adds the file too many, writes it
-whole again. A run writes only the parts it changed (the rows its build changed, found by
-runs/hash_rows.sql, and the rows it added to the history tables) and hard-links every other
-file from the current snapshot, so its cost follows the change, not the warehouse. Each
-file's rows are in the table's EXPORT_ORDER, its columns as its DDL declares them. The
-number of buckets grows with the table (ROWS_PER_FILE), which writes the table whole once.
+its publication month. A part is one file, `<part>-<run>.parquet`, written whole. Rows a run
+only added go into one file per folder, `added-<run>-<n>.parquet`, whatever their parts; a
+run that changes or removes rows writes their parts whole and the folder's files of added
+rows again without them, and a folder with more than COMPACT_AT files of added rows has the
+parts they hold written whole. Every other file is hard-linked from the current snapshot,
+so a run's cost follows its change, not the warehouse. Each file's rows are in the table's
+EXPORT_ORDER, its columns as its DDL declares them. The number of buckets grows with the
+table (ROWS_PER_FILE), which writes the table whole once.
 
 The load writes the parts in its DuckDB transaction (write_snapshot), so that a snapshot
 always matches a commit; after the commit, export_step links the tables the run did not
@@ -44,9 +44,10 @@ from matterhouse.store.warehouse import run_sql, sql
 # changed rows spread over a large table rewrite a small share of it, large enough for
 # readers to skip row groups (an article row with its body is a few KB).
 ROWS_PER_FILE = 2_000
-# A part gets at most this many files (its whole file and those of added rows) before it is
-# written whole again, so that readers never open many small files.
+# A folder keeps at most this many files of added rows; the next run that would add one more
+# writes the parts they hold whole instead, so that readers never open many small files.
 COMPACT_AT = 4
+ADDED = "added"  # files of rows runs added, one per folder and run
 BATCH_ROWS = 8_192
 
 
@@ -107,7 +108,7 @@ def _buckets(connection, table: str, in_use: int | None) -> int:
 
 
 def _write_changes(connection, folder: Path, previous: Path, stamp: str, run_id: str, names: dict) -> None:
-    """Write the parts this run changed; link the files of every other part."""
+    """Write the parts this run changed and the rows it only added; link every other file."""
     table = names["table"]
     if table in MODEL_TABLES:
         changes = connection.execute(sql("exports/changed_parts", table=table)).fetchall()
@@ -118,35 +119,77 @@ def _write_changes(connection, folder: Path, previous: Path, stamp: str, run_id:
         statement = sql("exports/run_parts", table=table, part=names["part"], run_column=run_column, appends=str(appends))
         changes = run_sql(connection, statement, run_id=run_id).fetchall()
         new_rows = f"{run_column} = $run_id"
-    files = _files_by_part(previous)
+    parts, added_files = _files_by_part(previous)
     rewrite = {part for part, appends in changes if not appends}
     added = {part for part, appends in changes if appends} - rewrite
-    rewrite |= {part for part in added if len(files.get(part, ())) + 1 >= COMPACT_AT}
+    for subfolder, paths in added_files.items():
+        if len(paths) + any(_folder_of(part) == subfolder for part in added) > COMPACT_AT:
+            # Too many files of added rows: their parts are written whole, and they go.
+            rewrite |= _parts_in(connection, paths, names["part"]) | {part for part in added if _folder_of(part) == subfolder}
+            added_files[subfolder] = []
     added -= rewrite
-    for part, part_files in files.items():
+    for part, paths in parts.items():
         if part not in rewrite:
-            for path in part_files:
-                target = folder / path.relative_to(previous)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
+            _link(paths, previous, folder)
+    for subfolder, paths in added_files.items():
+        rewritten_here = [part for part in rewrite if _folder_of(part) == subfolder]
+        if rewritten_here:  # their rows now live in the parts' new files
+            _drop_parts_from(connection, paths, names["part"], rewritten_here, folder / subfolder, stamp)
+        else:
+            _link(paths, previous, folder)
     if rewrite:
         _write_parts(connection, folder, stamp, names | {"rows": "true"}, sorted(rewrite))
     if added:
-        _write_parts(connection, folder, stamp, names | {"rows": new_rows}, sorted(added), run_id=run_id)
+        _write_parts(connection, folder, stamp, names | {"rows": new_rows}, sorted(added), run_id=run_id, added=True)
 
 
-def _files_by_part(folder: Path) -> dict[str, list[Path]]:
-    """The files of a table's dataset by part (`<part>-<run>.parquet`)."""
-    files = {}
+def _files_by_part(folder: Path) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
+    """The files of a table's dataset: those of each part (`<part>-<run>.parquet`), and the
+    files of added rows of each folder (`added-<run>-<n>.parquet`)."""
+    parts, added = {}, {}
     for path in sorted(folder.rglob("*.parquet")):
-        part = path.relative_to(folder).as_posix().rsplit("-", 1)[0]
-        files.setdefault(part, []).append(path)
-    return files
+        relative = path.relative_to(folder)
+        if relative.name.startswith(ADDED):
+            added.setdefault(relative.parent.as_posix().removeprefix("."), []).append(path)
+        else:
+            parts.setdefault(relative.as_posix().rsplit("-", 1)[0], []).append(path)
+    return parts, added
 
 
-def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None) -> None:
+def _folder_of(part: str) -> str:
+    return part.rsplit("/", 1)[0] if "/" in part else ""
+
+
+def _link(paths: list[Path], previous: Path, folder: Path) -> None:
+    for path in paths:
+        target = folder / path.relative_to(previous)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+
+
+def _parts_in(connection, paths: list[Path], part: str) -> set[str]:
+    """The parts whose rows files of added rows hold."""
+    files = [str(path) for path in paths]
+    return {
+        name for (name,) in connection.execute(f"select distinct {part} from read_parquet($files)", {"files": files}).fetchall()
+    }
+
+
+def _drop_parts_from(connection, paths: list[Path], part: str, parts: list[str], target: Path, stamp: str) -> None:
+    """Write each file of added rows again without the rows of `parts` (none left: no file)."""
+    for number, path in enumerate(paths, start=1):
+        kept = connection.sql(
+            f"select * from read_parquet($file) where {part} not in (select unnest($parts))",
+            params={"file": str(path), "parts": parts},
+        ).to_arrow_table()
+        if kept.num_rows:
+            pq.write_table(kept, _new_path(target / f"{ADDED}-{stamp}-{number}.parquet"), compression="zstd")
+
+
+def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None, added=False) -> None:
     """Write one file per part (every part when `parts` is None) from the rows of
-    exports/rows.sql, streamed in export order. A table in folders (articles) is written a
+    exports/rows.sql, streamed in export order; with `added`, one file per folder of
+    rows the run added. A table in folders (articles) is written a
     folder at a time: sorting a month's rows takes bounded memory, sorting all of them
     inside the load's transaction ran out of it."""
     table = names["table"]
@@ -166,9 +209,12 @@ def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empt
         schema = reader.schema.remove(0)
         if empty:  # in the part a row of nulls would have
             (part,) = connection.execute(f"select {names['part']} from (select 1) as one left join {table} on false").fetchone()
-            pq.write_table(schema.empty_table(), _new_file(folder, part, stamp), compression="zstd")
+            pq.write_table(schema.empty_table(), _new_path(folder / f"{part}-{stamp}.parquet"), compression="zstd")
             return
-        _write_stream(reader, schema, folder, stamp)
+        if added:
+            _write_stream(reader, schema, lambda part: folder / _folder_of(part) / f"{ADDED}-{stamp}-0.parquet")
+        else:
+            _write_stream(reader, schema, lambda part: folder / f"{part}-{stamp}.parquet")
 
 
 def _in_folder(table: str, folder: str) -> str:
@@ -183,9 +229,10 @@ def _in_folder(table: str, folder: str) -> str:
     return f"{column} >= '{start.isoformat()}'::timestamptz and {column} < '{end.isoformat()}'::timestamptz"
 
 
-def _write_stream(reader, schema, folder: Path, stamp: str) -> None:
-    """One file per part from batches sorted by part. A thread of its own compresses and
-    writes them while DuckDB reads the next rows, so that the two use both cores."""
+def _write_stream(reader, schema, path_of) -> None:
+    """Files from batches sorted by part, a file for each path `path_of` gives a part. A
+    thread of its own compresses and writes while DuckDB reads the next rows, so that the
+    two use both cores."""
     pending = queue.Queue(maxsize=2)  # batches in flight: memory stays a few batches
     failures = []
 
@@ -197,10 +244,11 @@ def _write_stream(reader, schema, folder: Path, stamp: str) -> None:
                 if failures:
                     continue  # drain, so that the reader never waits on a full queue
                 try:
-                    if part != current:
+                    path = path_of(part)
+                    if path != current:
                         if writer is not None:
                             writer.close()
-                        writer, current = pq.ParquetWriter(_new_file(folder, part, stamp), schema, compression="zstd"), part
+                        writer, current = pq.ParquetWriter(_new_path(path), schema, compression="zstd"), path
                     writer.write_batch(rows)
                 except BaseException as error:
                     failures.append(error)
@@ -235,8 +283,7 @@ def _runs_of_equal_parts(batch: pa.RecordBatch):
         start = end
 
 
-def _new_file(folder: Path, part: str, stamp: str) -> Path:
-    path = folder / f"{part}-{stamp}.parquet"
+def _new_path(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
