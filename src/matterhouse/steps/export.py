@@ -49,6 +49,11 @@ ROWS_PER_FILE = 2_000
 COMPACT_AT = 4
 ADDED = "added"  # files of rows runs added, one per folder and run
 BATCH_ROWS = 8_192
+# Rows of a table in folders (articles, with their bodies) sorted by one query: its folders
+# are written a few at a time, as many as hold about this many rows. Sorting every changed
+# article at once ran out of memory inside the load's transaction; a query per month cost
+# more than the writing at 100,000 files.
+ROWS_PER_SORT = 20_000
 
 
 def buckets_in_use(connection) -> dict[str, int]:
@@ -189,9 +194,8 @@ def _drop_parts_from(connection, paths: list[Path], part: str, parts: list[str],
 def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empty=False, run_id=None, added=False) -> None:
     """Write one file per part (every part when `parts` is None) from the rows of
     exports/rows.sql, streamed in export order; with `added`, one file per folder of
-    rows the run added. A table in folders (articles) is written a
-    folder at a time: sorting a month's rows takes bounded memory, sorting all of them
-    inside the load's transaction ran out of it."""
+    rows the run added. A table in folders (articles) is written a few folders at a time
+    (ROWS_PER_SORT), each folder read by a range of its month."""
     table = names["table"]
     in_parts = "true" if parts is None else f"{names['part']} in (select unnest($parts))"
     if empty or table not in FOLDERS:
@@ -201,7 +205,12 @@ def _write_parts(connection, folder, stamp, names, parts: list[str] | None, empt
             folders = [name for (name,) in connection.execute(f"select distinct {FOLDERS[table]} from {table}").fetchall()]
         else:
             folders = sorted({part.rsplit("/", 1)[0] for part in parts})
-        conditions = [(f"{_in_folder(table, name)} and {in_parts}", {"parts": parts}) for name in folders]
+        ((rows,),) = connection.execute(f"select count(*) from {table}").fetchall()
+        per_query = max(1, ROWS_PER_SORT * len(folders) // max(rows, 1))  # folders of about equal size
+        chunks = [folders[start : start + per_query] for start in range(0, len(folders), per_query)]
+        conditions = [
+            (f"({' or '.join(_in_folder(table, name) for name in chunk)}) and {in_parts}", {"parts": parts}) for chunk in chunks
+        ]
     for condition, parameters in conditions:
         statement = sql("exports/rows", **(names | {"parts": condition}))
         parameters = {name: value for name, value in (parameters | {"run_id": run_id}).items() if f"${name}" in statement}
