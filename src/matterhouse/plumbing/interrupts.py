@@ -15,6 +15,7 @@ process is still alive after `DEADLINE` seconds, says the state and exits itself
 """
 
 import multiprocessing
+import multiprocessing.util
 import os
 import select
 import signal
@@ -161,4 +162,9 @@ def report_and_exit(signum: int) -> None:
             callback()
     status = report(signum)
     terminate_workers()
+    # What a normal exit would run first: unlink the semaphores of the parse workers' pool and
+    # progress counter, which multiprocessing's resource tracker would otherwise find leaked
+    # and warn about on stderr after this process is gone.
+    with suppress(Exception):
+        multiprocessing.util._run_finalizers(0)
     os._exit(status)
