@@ -229,6 +229,12 @@ CROSS_FILE_CASES = {
         ("write", "two.md", spec(URLS[3], provider=("Gazette", "gazette.example"))),
         ("write", "one.md", spec(URLS[6], title="Budget passes")),
     ],
+    "a month's files of added rows are written again when one of its parts is": [
+        ("write", "one.md", spec(URLS[1])),
+        ("write", "two.md", spec(URLS[6])),
+        ("write", "sub/three.md", spec(URLS[3])),
+        ("write", "one.md", spec(URLS[1], title="Storm nears")),
+    ],
     "a provider's name follows the majority as articles change hands": [
         ("write", "one.md", spec(URLS[6], provider=("The Harbor", "harbor.example"))),
         ("write", "two.md", spec(URLS[3], provider=("The Harbor", "harbor.example"))),

@@ -176,7 +176,10 @@ def _parts_in(connection, paths: list[Path], part: str) -> set[str]:
     """The parts whose rows files of added rows hold."""
     files = [str(path) for path in paths]
     return {
-        name for (name,) in connection.execute(f"select distinct {part} from read_parquet($files)", {"files": files}).fetchall()
+        name
+        for (name,) in connection.execute(
+            f"select distinct {part} from read_parquet($files, hive_partitioning = false)", {"files": files}
+        ).fetchall()
     }
 
 
@@ -184,7 +187,7 @@ def _drop_parts_from(connection, paths: list[Path], part: str, parts: list[str],
     """Write each file of added rows again without the rows of `parts` (none left: no file)."""
     for number, path in enumerate(paths, start=1):
         kept = connection.sql(
-            f"select * from read_parquet($file) where {part} not in (select unnest($parts))",
+            f"select * from read_parquet($file, hive_partitioning = false) where {part} not in (select unnest($parts))",
             params={"file": str(path), "parts": parts},
         ).to_arrow_table()
         if kept.num_rows:
