@@ -41,7 +41,7 @@ def build_models(connection, run_id: str, *, everything: bool, touched_ids: list
             build_model(connection, model)
         _hash_rows(connection, "after", {table: table for table in MODEL_TABLES})
     else:
-        run_sql(connection, sql("scopes/named_ids"))
+        connection.execute(sql("scopes/named_ids"))
         _build_by_key(connection, "url_resolutions")
         connection.execute(sql("scopes/articles"))
         _build_by_key(connection, "chosen_file_articles")
@@ -51,7 +51,8 @@ def build_models(connection, run_id: str, *, everything: bool, touched_ids: list
         for table in MODEL_TABLES:
             _build_by_key(connection, table)
         _hash_rows(connection, "before", {table: f"before_{table}" for table in MODEL_TABLES})
-        _hash_rows(connection, "after", {table: f"({_rows_in_scope(table, table)})" for table in MODEL_TABLES})
+        # after_<table> holds the rows in scope as the build left them: no second scan of the table.
+        _hash_rows(connection, "after", {table: f"after_{table}" for table in MODEL_TABLES})
     run_sql(connection, sql("runs/record_table_changes"), run_id=run_id)
     flag = _everything(everything)
     run_sql(connection, sql("runs/record_article_versions", everything=flag), run_id=run_id)
