@@ -11,7 +11,7 @@ import duckdb
 
 from matterhouse.plumbing import settings
 from matterhouse.read.status import open_read_only
-from matterhouse.summary import SUMMARY_TABLES, summary_text
+from matterhouse.summary import SUMMARY_TABLES, published_text, summary_text
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class RunResult:
     record: dict
     warehouse: Path
     seconds: float
-    published_to: str | None = None  # the --publish location, if any
+    published_to: str | None = None  # where --publish put the tables, as the summary says it
 
     @property
     def run_id(self) -> str:
@@ -50,7 +50,8 @@ def run(sources=None, warehouse=None, *, prefect: bool = False, **options) -> Ru
     `full_refresh=True`. The other keyword arguments are the run options, named as the
     fields of matterhouse.plumbing.settings.RunOptions (extensions, max_file_size,
     checks_dir, full_refresh, lock_timeout, batch_size, storage_options, dask_address,
-    staging, publish, keep_runs, memory_limit; `help(matterhouse.run)` lists them);
+    staging, publish, table_format, iceberg_catalog, iceberg_namespace, allow_empty_source,
+    max_delete, keep_runs, memory_limit; `help(matterhouse.run)` lists them);
     those left out come from the MATTERHOUSE_* environment variables, then the defaults,
     as for the CLI.
 
@@ -86,8 +87,7 @@ def run_resolved(options: settings.RunOptions, prefect: bool = False) -> RunResu
         from matterhouse.steps.run import Steps, execute_run
 
         record = execute_run(options, str(uuid.uuid4()), Steps())
-    published_to = None if options.publish is None else str(options.publish)
-    return RunResult(record, options.warehouse, time.perf_counter() - clock, published_to)
+    return RunResult(record, options.warehouse, time.perf_counter() - clock, published_text(options))
 
 
 def connect(warehouse: str | Path | None = None) -> duckdb.DuckDBPyConnection:

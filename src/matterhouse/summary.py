@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from matterhouse.plumbing import words
-from matterhouse.plumbing.settings import resolve_warehouse
+from matterhouse.plumbing.settings import RunOptions, resolve_warehouse
 from matterhouse.store.snapshots import PARQUET
 from matterhouse.store.views_file import VIEWS_FILE
 from matterhouse.store.warehouse import DATABASE_FILE
@@ -21,6 +21,15 @@ STAGES = ("scan", "parse", "load", "export")
 WIDTH = 80
 LABEL = 13  # "  " + the label, padded: where every line's text starts
 NO_BREAK = "\u00a0"  # textwrap breaks at ASCII whitespace only
+
+
+def published_text(options: RunOptions) -> str | None:
+    """What the summary says of --publish: where the tables went, and how to read them."""
+    if options.publish is None:
+        return None
+    if options.table_format == "iceberg":
+        return f"{options.publish} as Iceberg tables {options.iceberg_namespace}.* (or read it with matterhouse.read_table)"
+    return f"{options.publish} (read it with matterhouse.read_table)"
 
 
 def summary_text(record: dict, warehouse: Path, seconds: float, published_to: str | None = None) -> str:
@@ -54,7 +63,7 @@ def summary_text(record: dict, warehouse: Path, seconds: float, published_to: st
         ),
     ]
     if published_to:
-        lines.append(_line("published", f"{published_to} (read it with matterhouse.read_table)"))
+        lines.append(_line("published", published_to))
     if record["files_rejected"] or record["data_warnings"]:
         lines.append(_commands("details", warehouse, record))
     return "\n".join(lines)

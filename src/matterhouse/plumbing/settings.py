@@ -48,6 +48,9 @@ DEFAULT_KEEP_RUNS = 10
 # measured with DuckDB's "300MB" and "256MB", which are 286 and 244 MiB; here, as for
 # --max-file-size, an MB is 2**20 bytes, so the default is 300 MiB.)
 DEFAULT_MEMORY_LIMIT = 300 * 2**20
+# --table-format: Parquet files with manifests of our own, or Apache Iceberg tables.
+TABLE_FORMATS = ("parquet", "iceberg")
+DEFAULT_ICEBERG_NAMESPACE = "matterhouse"
 # The least --memory-limit takes, because DuckDB cannot load a run in much less: on two
 # cores a run of the bundled sample ran out of memory at 16 MB, and of a single file at
 # 8 MB, and DuckDB's buffers grow with its threads, so more cores need more. Next to the
@@ -184,6 +187,37 @@ class RunOptions:
             metavar="DIR|URL",
         ),
     )
+    table_format: str = field(
+        default="parquet",
+        metadata=option(
+            "--table-format",
+            "how --publish lays out the tables: parquet (files and manifests) or iceberg (Apache Iceberg tables in a catalog)",
+            shown_default="parquet",
+            env="MATTERHOUSE_TABLE_FORMAT",
+            choices=TABLE_FORMATS,
+        ),
+    )
+    iceberg_catalog: str | None = field(
+        default=None,
+        metadata=option(
+            "--iceberg-catalog",
+            "the pyiceberg catalog to commit to, configured as pyiceberg reads it "
+            "(.pyiceberg.yaml, PYICEBERG_CATALOG__NAME__* variables)",
+            shown_default="a SQLite catalog in a --publish folder",
+            env="MATTERHOUSE_ICEBERG_CATALOG",
+            metavar="NAME",
+        ),
+    )
+    iceberg_namespace: str = field(
+        default=DEFAULT_ICEBERG_NAMESPACE,
+        metadata=option(
+            "--iceberg-namespace",
+            "the catalog namespace the Iceberg tables are in",
+            shown_default=DEFAULT_ICEBERG_NAMESPACE,
+            env="MATTERHOUSE_ICEBERG_NAMESPACE",
+            metavar="NAME",
+        ),
+    )
     allow_empty_source: bool = field(
         default=False,
         metadata=option(
@@ -307,6 +341,12 @@ def resolve(
             f"--publish {publish} is the warehouse folder or inside it, which holds the run's tables already "
             f"(matterhouse.read_table reads them there): publish to a folder or URL of its own"
         )
+    table_format = (given_or_environment("table_format") or TABLE_FORMATS[0]).strip().lower()
+    if table_format not in TABLE_FORMATS:
+        raise ConfigurationError(f"--table-format {table_format!r} is not one of {', '.join(TABLE_FORMATS)}")
+    iceberg_catalog = given_or_environment("iceberg_catalog")
+    if table_format == "iceberg":
+        _check_iceberg(publish, iceberg_catalog)
     return RunOptions(
         sources=locations,
         warehouse=warehouse_folder,
@@ -323,8 +363,24 @@ def resolve(
         allow_empty_source=bool(given.get("allow_empty_source")),
         max_delete=None if max_delete is None else str(max_delete).strip(),
         keep_runs=keep_runs,
+        table_format=table_format,
+        iceberg_catalog=iceberg_catalog,
+        iceberg_namespace=given_or_environment("iceberg_namespace") or DEFAULT_ICEBERG_NAMESPACE,
         memory_limit=resolve_memory_limit(given.get("memory_limit"), from_environment("memory_limit") or None),
     )
+
+
+def _check_iceberg(publish: storage.Location | None, catalog: str | None) -> None:
+    """Iceberg tables need somewhere to publish, a catalog, and pyiceberg."""
+    if publish is None:
+        raise ConfigurationError("--table-format iceberg lays out the --publish location: give --publish DIR|URL too")
+    if publish.is_url and catalog is None:
+        raise ConfigurationError(
+            f"Iceberg tables at {publish} need a catalog: configure one for pyiceberg "
+            "(e.g. PYICEBERG_CATALOG__NEWS__URI) and pass --iceberg-catalog NEWS"
+        )
+    if find_spec("pyiceberg") is None:
+        raise ConfigurationError("--table-format iceberg needs pyiceberg: pip install 'matterhouse[iceberg]'")
 
 
 def as_parameters(options: RunOptions) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from matterhouse.plumbing import settings
 from matterhouse.read.status import open_read_only
+from matterhouse.store.schema import description
 from matterhouse.store.tables import PUBLISHED_TABLES, VIEWS
 from matterhouse.store.warehouse import SQL_DIR, fetch_dicts
 
@@ -36,7 +37,6 @@ RULES = (
     ("Headline history, and what a full refresh does to it", "runs/record_article_versions.sql"),
     ("Version numbers", "runs/number_article_versions.sql"),
 )
-COLUMN_COMMENT = re.compile(r"^\s+(\w+)\s+[^-]*--\s*(.*)$")
 REFERENCE = re.compile(r"->\s*(\w+)\.(\w+)")
 
 
@@ -66,10 +66,10 @@ def render(warehouse: Path) -> str:
         "## Tables",
     ]
     for table in PUBLISHED_TABLES:
-        lines += _section(table, by_table[table], SQL_DIR / "schema" / f"{table}.sql")
+        lines += _section(table, by_table[table])
     lines += ["", "## Views"]
     for view in VIEWS:
-        lines += _section(view, by_table[view], SQL_DIR / "views" / f"{view}.sql")
+        lines += _section(view, by_table[view])
     lines += ["", "## Rules", "", "Each rule as its code states it, with its edge cases."]
     for title, source in RULES:
         lines += ["", f"### {title}", "", f"From `{_shown_source(source)}`:", "", _rule_text(source)]
@@ -91,26 +91,23 @@ def _shown_source(source: str) -> str:
     return f"sql/{source}" if source.endswith(".sql") else source.replace(".", "/") + ".py"
 
 
-def _section(name: str, columns: list[dict], source: Path) -> list[str]:
-    text = source.read_text(encoding="utf-8")
-    grain = " ".join(line.removeprefix("--").strip() for line in text.splitlines() if line.startswith("--"))
-    notes = {match.group(1): match.group(2).strip() for match in map(COLUMN_COMMENT.match, text.splitlines()) if match}
-    lines = ["", f"### `{name}`", "", grain, "", "| column | type | null | description |", "|---|---|---|---|"]
+def _section(name: str, columns: list[dict]) -> list[str]:
+    described = description(name)
+    lines = ["", f"### `{name}`", "", described.text, "", "| column | type | null | description |", "|---|---|---|---|"]
     for column in columns:
         nullable = "yes" if column["is_nullable"] == "YES" else "no"
-        description = notes.get(column["column_name"], "")
-        lines.append(f"| {column['column_name']} | {column['data_type']} | {nullable} | {description} |")
+        note = described.columns.get(column["column_name"], "")
+        lines.append(f"| {column['column_name']} | {column['data_type']} | {nullable} | {note} |")
     return lines
 
 
 def _diagram(by_table: dict[str, list[dict]]) -> list[str]:
     lines = ["erDiagram"]
     for table in PUBLISHED_TABLES:
-        text = (SQL_DIR / "schema" / f"{table}.sql").read_text(encoding="utf-8")
-        for match in map(COLUMN_COMMENT.match, text.splitlines()):
-            reference = REFERENCE.search(match.group(2)) if match else None
+        for column, note in description(table).columns.items():
+            reference = REFERENCE.search(note)
             if reference:
-                lines.append(f'    {reference.group(1)} ||--o{{ {table} : "{match.group(1)}"')
+                lines.append(f'    {reference.group(1)} ||--o{{ {table} : "{column}"')
     for table in PUBLISHED_TABLES:
         lines.append(f"    {table} {{")
         lines += [

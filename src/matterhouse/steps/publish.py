@@ -1,6 +1,8 @@
 """The publish step: a committed run's Parquet snapshot copied to the `--publish` location
 (a folder or object storage), in the layout matterhouse.store.publication describes and
-reads. Only files the newest manifest does not list are uploaded."""
+reads. Only files the newest manifest does not list are uploaded. With `--table-format
+iceberg` each table is also committed to its Iceberg table (store/iceberg_tables.py)
+before the run's manifest is created, which then records each table's snapshot id."""
 
 import json
 import os
@@ -8,6 +10,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import Location, StorageError, describe_error, transport_errors
 from matterhouse.store.publication import (
@@ -29,14 +32,20 @@ def publish_step(options: RunOptions, snapshot: Path) -> None:
     exported in its folder by now: a failure here says so, and the next run publishes
     its whole snapshot there again."""
     try:
-        publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs)
+        iceberg = None
+        if options.table_format == "iceberg":
+            from matterhouse.store.iceberg_tables import IcebergTables
+
+            iceberg = IcebergTables(options)
+        publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs, iceberg)
     except StorageError as error:
         raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
 
 
-def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs: int) -> dict:
-    """Publish the local snapshot folder `snapshot` (one folder per table) as run `run_id`;
-    return the manifest written."""
+def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs: int, iceberg=None) -> dict:
+    """Publish the local snapshot folder `snapshot` (one folder per table) as run `run_id`,
+    and commit each table to `iceberg` (IcebergTables) if given; return the manifest
+    written."""
     fs, root = location.filesystem()
     try:
         fs.makedirs(f"{root}/{MANIFESTS}", exist_ok=True)
@@ -44,7 +53,11 @@ def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs:
         newest = read_json(fs, f"{root}/{MANIFESTS}/{numbers[-1]:010d}.json") if numbers else None
         tables = {}
         for table_folder in sorted(path for path in snapshot.iterdir() if path.is_dir()):
-            tables[table_folder.name] = _publish_table(fs, root, table_folder, newest)
+            entry = tables[table_folder.name] = _publish_table(fs, root, table_folder, newest)
+            if iceberg is not None:
+                snapshot_id = iceberg.commit(table_folder.name, table_folder, entry["folder"], entry["files"], run_id)
+                entry["iceberg"] = {"table": f"{iceberg.namespace}.{table_folder.name}", "snapshot_id": snapshot_id}
+                checkpoint("iceberg")
         manifest = {
             "version": (numbers[-1] + 1) if numbers else 1,
             "run_id": run_id,
@@ -53,7 +66,10 @@ def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs:
         }
         _create_exclusively(fs, f"{root}/{MANIFESTS}/{manifest['version']:010d}.json", _encode(manifest))
         _replace(fs, f"{root}/{POINTER}", _encode({"version": manifest["version"], "run_id": run_id}))
-        _remove_old_runs(fs, root, keep_runs)
+        kept = _drop_old_manifests(fs, root, keep_runs)
+        if iceberg is not None:
+            iceberg.expire({name: {entry["iceberg"]["snapshot_id"] for entry in _entries(kept, name)} for name in tables})
+        _remove_unlisted_files(fs, root, kept)
     except transport_errors() as error:
         raise StorageError(f"cannot publish to {location}: {describe_error(error)}") from None
     return manifest
@@ -100,12 +116,21 @@ def _is_local(fs) -> bool:
     return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
 
 
-def _remove_old_runs(fs, root: str, keep_runs: int) -> None:
-    """Delete manifests beyond the newest `keep_runs`, then the files no kept manifest lists."""
+def _drop_old_manifests(fs, root: str, keep_runs: int) -> list[dict]:
+    """Delete manifests beyond the newest `keep_runs`; return the kept ones."""
     numbers = manifest_numbers(fs, root)
     for number in numbers[:-keep_runs]:
         fs.rm_file(f"{root}/{MANIFESTS}/{number:010d}.json")
-    kept = [read_json(fs, f"{root}/{MANIFESTS}/{number:010d}.json") for number in numbers[-keep_runs:]]
+    return [read_json(fs, f"{root}/{MANIFESTS}/{number:010d}.json") for number in numbers[-keep_runs:]]
+
+
+def _entries(kept: list[dict], name: str) -> list[dict]:
+    """Table `name`'s entries in the kept manifests that committed it to Iceberg."""
+    return [manifest["tables"][name] for manifest in kept if "iceberg" in manifest["tables"].get(name, {})]
+
+
+def _remove_unlisted_files(fs, root: str, kept: list[dict]) -> None:
+    """Delete the data files no kept manifest lists."""
     in_use = {
         f"{root}/{entry['folder']}/{name}"
         for kept_manifest in kept

@@ -33,6 +33,7 @@ from matterhouse.transforms.errors import MatterhouseError
 from matterhouse.transforms.tables import PARSED_SCHEMAS
 
 MIGRATION_FILE = re.compile(r"(\d{3})_(\w+)\.sql")
+COLUMN_COMMENT = re.compile(r"^\s+(\w+)\s+[^-]*--\s*(.*)$")
 SCRATCH = "expected_schema"
 CHECKED_TABLES = [*PARSED_TABLES, *STATE_TABLES, *PUBLISHED_TABLES]
 SCHEMAS = ("parsed", "state", "intermediate")
@@ -48,6 +49,24 @@ DUCKDB_TYPES = {
 
 class WarehouseSchemaError(MatterhouseError):
     """The warehouse's tables are not what this version of matterhouse can use."""
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the `--` comments beside a published table's DDL or a view's query say."""
+
+    text: str  # the header: the grain and key
+    columns: dict[str, str]  # {column: its comment}, for the columns that have one
+
+
+@cache
+def description(name: str) -> Description:
+    """The description of published table or view `name` (sql/schema/, sql/views/)."""
+    folder = "views" if name in VIEWS else "schema"
+    lines = (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8").splitlines()
+    text = " ".join(line.removeprefix("--").strip() for line in lines if line.startswith("--"))
+    columns = {match.group(1): match.group(2).strip() for match in map(COLUMN_COMMENT.match, lines) if match}
+    return Description(text, columns)
 
 
 @dataclass(frozen=True)

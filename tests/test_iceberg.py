@@ -1,0 +1,141 @@
+"""Publishing as Apache Iceberg tables (--table-format iceberg): each published table an
+Iceberg table whose snapshots follow the runs, read here with pyiceberg; the readers
+users install (polars, DuckDB's iceberg extension) are in test_iceberg_readers.py."""
+
+import json
+
+import pytest
+from pyiceberg.catalog.sql import SqlCatalog
+from pyiceberg.transforms import MonthTransform
+
+import matterhouse
+from matterhouse.plumbing.settings import ConfigurationError
+from matterhouse.plumbing.storage import StorageError
+from matterhouse.store import publication
+from matterhouse.store.iceberg_tables import CATALOG_FILE, RUN_PROPERTY
+from matterhouse.store.schema import description
+from matterhouse.store.tables import PUBLISHED_TABLES
+
+from .incremental_helpers import write_article
+
+
+def catalog(published):
+    return SqlCatalog("matterhouse", uri=f"sqlite:///{published / CATALOG_FILE}", warehouse=published.as_uri())
+
+
+def rows(table) -> list[tuple]:
+    """A table's rows in a stable order, without the Hive folder column (Iceberg keeps the
+    month as a partition of published_at, not as a column)."""
+    if "published_month" in table.column_names:
+        table = table.drop_columns(["published_month"])
+    names = sorted(table.column_names)
+    return sorted((tuple(row[name] for name in names) for row in table.to_pylist()), key=repr)
+
+
+def publish_runs(source, warehouse, published, **options):
+    """Three runs: three articles; one edited, one added, one deleted; nothing changed."""
+    for number in range(3):
+        write_article(source, f"{number}.md", f"https://example.com/{number}", f"Story {number}")
+    runs = [matterhouse.run([source], warehouse, publish=published, table_format="iceberg", **options)]
+    write_article(source, "0.md", "https://example.com/0", "Story 0, edited")
+    write_article(source, "3.md", "https://example.com/3", "Story 3")
+    (source / "1.md").unlink()
+    runs.append(matterhouse.run([source], warehouse, publish=published, table_format="iceberg", **options))
+    runs.append(matterhouse.run([source], warehouse, publish=published, table_format="iceberg", **options))
+    return runs
+
+
+def test_each_table_is_an_iceberg_table_equal_to_the_warehouse_at_each_kept_run(tmp_path):
+    warehouse, published = tmp_path / "warehouse", tmp_path / "published"
+    runs = publish_runs(tmp_path / "news", warehouse, published)
+    tables = catalog(published)
+
+    assert "as Iceberg tables matterhouse.*" in str(runs[-1])
+    assert sorted(name for _, name in tables.list_tables("matterhouse")) == sorted(PUBLISHED_TABLES)
+    for run in runs:
+        entries = publication.manifest(published, run.run_id)["tables"]
+        for name in PUBLISHED_TABLES:
+            snapshot_id = entries[name]["iceberg"]["snapshot_id"]
+            assert entries[name]["iceberg"]["table"] == f"matterhouse.{name}"
+            iceberg = tables.load_table(("matterhouse", name)).scan(snapshot_id=snapshot_id).to_arrow()
+            expected = matterhouse.read_table(name, warehouse, run=run.run_id).to_table()
+            assert rows(iceberg) == rows(expected), (run.run_id, name)
+    assert len(rows(tables.load_table("matterhouse.articles").scan().to_arrow())) == 3
+
+
+def test_a_run_commits_only_the_tables_it_changed_with_its_run_id(tmp_path):
+    warehouse, published = tmp_path / "warehouse", tmp_path / "published"
+    first, second, unchanged = publish_runs(tmp_path / "news", warehouse, published)
+    tables = catalog(published)
+
+    def snapshot_ids(run):
+        entries = publication.manifest(published, run.run_id)["tables"]
+        return {name: entry["iceberg"]["snapshot_id"] for name, entry in entries.items()}
+
+    assert snapshot_ids(second)["providers"] == snapshot_ids(first)["providers"], "example.com is the provider still"
+    assert snapshot_ids(second)["articles"] != snapshot_ids(first)["articles"]
+    articles = tables.load_table("matterhouse.articles")
+    assert articles.snapshot_by_id(snapshot_ids(second)["articles"]).summary[RUN_PROPERTY] == second.run_id
+    # A run that changed no data table still records itself in the history tables.
+    changed = {name for name, snapshot_id in snapshot_ids(unchanged).items() if snapshot_id != snapshot_ids(second)[name]}
+    assert {"etl_runs", "check_results"} <= changed and not changed & {"articles", "providers", "images"}
+
+
+def test_iceberg_tables_carry_the_column_docs_and_articles_are_partitioned_by_month(tmp_path):
+    published = tmp_path / "published"
+    publish_runs(tmp_path / "news", tmp_path / "warehouse", published)
+    articles = catalog(published).load_table("matterhouse.articles")
+
+    notes = description("articles").columns
+    documented = {field.name: field.doc for field in articles.schema().fields if field.doc}
+    assert documented == {name: note for name, note in notes.items() if name in documented} and documented
+    assert set(documented) == set(notes) & {field.name for field in articles.schema().fields}
+    [partition] = articles.spec().fields
+    assert isinstance(partition.transform, MonthTransform)
+    assert articles.schema().find_field(partition.source_id).name == "published_at"
+    assert articles.properties["schema.name-mapping.default"]  # the files carry no field ids
+
+
+def test_keep_runs_expires_older_snapshots_with_their_metadata_and_files(tmp_path):
+    published = tmp_path / "published"
+    runs = publish_runs(tmp_path / "news", tmp_path / "warehouse", published, keep_runs=1)
+    tables = catalog(published)
+
+    [kept] = [json.loads(path.read_text()) for path in (published / "_manifests").iterdir()]
+    assert kept["run_id"] == runs[-1].run_id
+    metadata, data = set(), set()
+    for name, entry in kept["tables"].items():
+        table = tables.load_table(("matterhouse", name))
+        [snapshot] = table.snapshots()
+        assert snapshot.snapshot_id == entry["iceberg"]["snapshot_id"], name
+        manifests = snapshot.manifests(table.io)
+        metadata |= {snapshot.manifest_list} | {manifest.manifest_path for manifest in manifests}
+        data |= {entry.data_file.file_path for manifest in manifests for entry in manifest.fetch_manifest_entry(table.io)}
+    listed = {str(published / entry["folder"] / name) for entry in kept["tables"].values() for name in entry["files"]}
+    assert {str(path) for path in (published / "tables").rglob("*.avro")} == metadata, "expired snapshots' metadata goes"
+    assert {str(path) for path in (published / "tables").rglob("*.parquet")} == listed >= data
+    assert len(rows(tables.load_table("matterhouse.articles").scan().to_arrow())) == 3
+
+
+def test_iceberg_settings_say_what_is_missing(tmp_path):
+    with pytest.raises(ConfigurationError, match=r"lays out the --publish location: give --publish"):
+        matterhouse.run([tmp_path], tmp_path / "warehouse", table_format="iceberg")
+    with pytest.raises(ConfigurationError, match=r"need a catalog: .*pass --iceberg-catalog"):
+        matterhouse.run([tmp_path], tmp_path / "warehouse", table_format="iceberg", publish="s3://bucket/news")
+    with pytest.raises(ConfigurationError, match=r"--table-format 'delta' is not one of parquet, iceberg"):
+        matterhouse.run([tmp_path], tmp_path / "warehouse", table_format="delta", publish=tmp_path / "published")
+
+
+def test_a_catalog_that_cannot_be_opened_fails_the_publish_in_one_line(tmp_path):
+    write_article(tmp_path / "news", "a.md", "https://example.com/a", "A")
+    with pytest.raises(StorageError) as raised:
+        matterhouse.run(
+            [tmp_path / "news"],
+            tmp_path / "warehouse",
+            publish=tmp_path / "published",
+            table_format="iceberg",
+            iceberg_catalog="not-configured",
+        )
+    message = str(raised.value)
+    assert message.startswith("the run is committed, but cannot open the Iceberg catalog not-configured: ")
+    assert message.endswith("the next run publishes there again") and "\n" not in message
