@@ -191,9 +191,10 @@ def test_every_listed_exception_names_one_example():
 @pytest.fixture(scope="module")
 def examples_folder(tmp_path_factory):
     """Where the examples run: the bundled sample loaded into ./warehouse and published
-    to ./published, as `matterhouse run --publish published` does."""
+    to ./published, as `matterhouse run --publish published --table-format iceberg` does
+    (the manifests and Iceberg tables both)."""
     folder = tmp_path_factory.mktemp("examples")
-    matterhouse.run(warehouse=folder / "warehouse", publish=folder / "published")
+    matterhouse.run(warehouse=folder / "warehouse", publish=folder / "published", table_format="iceberg")
     return folder
 
 
