@@ -10,6 +10,9 @@ import time
 
 import pytest
 
+import matterhouse
+from matterhouse.store import publication
+from matterhouse.store.iceberg_tables import RUN_PROPERTY
 from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .conftest import PROJECT_ROOT, hold_database, query, unwrapped
@@ -145,3 +148,36 @@ def test_a_run_waits_for_a_reader_that_lets_go(run_pipeline, tmp_path):
     holder.wait()
     assert record["status"] == "succeeded" and record["files_changed"] == 1
     assert time.monotonic() - started >= 2
+
+
+def test_an_iceberg_publication_killed_between_two_tables_leaves_each_readable_and_the_next_run_completes_it(
+    run_pipeline, api_url, tmp_path
+):
+    from .test_iceberg import catalog, rows
+
+    source, published = changed_folder(tmp_path), tmp_path / "published"
+    first, warehouse = run_pipeline(source, publish=published, table_format="iceberg")
+    change(source)
+    process = start_run(source, warehouse, api_url, "iceberg", "--publish", str(published), "--table-format", "iceberg")
+    wait_for_failpoint(process, "iceberg")  # the first table, article_relations, is committed
+    kill_run(process)
+
+    tables = catalog(published)
+    committed_by = {
+        name: tables.load_table(("matterhouse", name)).current_snapshot().summary[RUN_PROPERTY] for name in PUBLISHED_TABLES
+    }
+    assert {name for name, run_id in committed_by.items() if run_id != first["run_id"]} == {"article_relations"}
+    for name in PUBLISHED_TABLES:  # each table reads whole, at the commit it last had
+        last_commit = warehouse if name == "article_relations" else published  # the killed run committed its warehouse
+        run_id = None if name == "article_relations" else first["run_id"]
+        expected = matterhouse.read_table(name, last_commit, run=run_id).to_table()
+        assert rows(tables.load_table(("matterhouse", name)).scan().to_arrow()) == rows(expected), name
+    assert publication.manifest(published)["run_id"] == first["run_id"]
+
+    record, _ = run_pipeline(source, warehouse=warehouse, publish=published, table_format="iceberg")
+    entries = publication.manifest(published)["tables"]
+    assert publication.manifest(published)["run_id"] == record["run_id"]
+    for name in PUBLISHED_TABLES:
+        table = tables.load_table(("matterhouse", name))
+        assert table.current_snapshot().snapshot_id == entries[name]["iceberg"]["snapshot_id"], name
+        assert rows(table.scan().to_arrow()) == rows(matterhouse.read_table(name, warehouse).to_table()), name
