@@ -8,6 +8,9 @@ open and sees each new run, and a run never needs its lock. A run rewrites it on
 its views change (a new release, or the warehouse folder moved: the views hold absolute
 paths), as a new file renamed over the old one; readers still holding the old file keep
 working until they reopen it.
+
+It is written in DuckDB 1.4's storage format, not this DuckDB's newest: BI drivers and SQL
+editors embed DuckDB 1.4 LTS or 1.5, which refuse a newer file, and views need nothing newer.
 """
 
 import os
@@ -22,7 +25,8 @@ from matterhouse.store.tables import PARTITIONED_TABLES, PUBLISHED_TABLES
 from matterhouse.store.warehouse import sql, sql_literal
 
 VIEWS_FILE = "views.duckdb"
-STAMP = ".views.sql"  # the statements the views file was made with
+STAMP = ".views.sql"  # the storage version and statements the views file was made with
+STORAGE_VERSION = "v1.4.0"  # the oldest DuckDB that readers open it with: 1.4 LTS
 
 
 def table_view_statements(folder: Path, tables=PUBLISHED_TABLES) -> list[str]:
@@ -44,13 +48,17 @@ def write_views_file(warehouse: Path) -> Path:
     """Create or renew `<warehouse>/views.duckdb` when its views would change."""
     target, stamp = warehouse / VIEWS_FILE, warehouse / STAMP
     statements = reader_view_statements(warehouse)
-    text = ";\n".join(statements)
+    # A file stamped without its storage version was written in the newest format: renewed.
+    text = f"-- storage_version {STORAGE_VERSION}\n" + ";\n".join(statements)
     if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == text:
         return target
     temporary = warehouse / f".views-{uuid.uuid4().hex}.duckdb"
     try:
-        connection = duckdb.connect(str(temporary))
+        connection = duckdb.connect()
         try:
+            # Only an attached file takes a storage version; the views are created in it.
+            connection.execute(f"attach {sql_literal(str(temporary))} as views (storage_version '{STORAGE_VERSION}')")
+            connection.execute("use views")
             for statement in statements:
                 connection.execute(statement)
             connection.execute("checkpoint")
