@@ -66,10 +66,10 @@ def render(warehouse: Path) -> str:
         "## Tables",
     ]
     for table in PUBLISHED_TABLES:
-        lines += _section(table, by_table[table], SQL_DIR / "schema" / f"{table}.sql")
+        lines += _section(table, by_table[table])
     lines += ["", "## Views"]
     for view in VIEWS:
-        lines += _section(view, by_table[view], SQL_DIR / "views" / f"{view}.sql")
+        lines += _section(view, by_table[view])
     lines += ["", "## Rules", "", "Each rule as its code states it, with its edge cases."]
     for title, source in RULES:
         lines += ["", f"### {title}", "", f"From `{_shown_source(source)}`:", "", _rule_text(source)]
@@ -91,10 +91,17 @@ def _shown_source(source: str) -> str:
     return f"sql/{source}" if source.endswith(".sql") else source.replace(".", "/") + ".py"
 
 
-def _section(name: str, columns: list[dict], source: Path) -> list[str]:
-    text = source.read_text(encoding="utf-8")
+def descriptions(name: str) -> tuple[str, dict[str, str]]:
+    """A published table's or analysis view's description (the header comment of its file
+    in sql/schema/ or sql/views/: its grain) and its columns' (the comment after each)."""
+    text = (SQL_DIR / ("views" if name in VIEWS else "schema") / f"{name}.sql").read_text(encoding="utf-8")
     grain = " ".join(line.removeprefix("--").strip() for line in text.splitlines() if line.startswith("--"))
     notes = {match.group(1): match.group(2).strip() for match in map(COLUMN_COMMENT.match, text.splitlines()) if match}
+    return grain, notes
+
+
+def _section(name: str, columns: list[dict]) -> list[str]:
+    grain, notes = descriptions(name)
     lines = ["", f"### `{name}`", "", grain, "", "| column | type | null | description |", "|---|---|---|---|"]
     for column in columns:
         nullable = "yes" if column["is_nullable"] == "YES" else "no"
@@ -106,11 +113,10 @@ def _section(name: str, columns: list[dict], source: Path) -> list[str]:
 def _diagram(by_table: dict[str, list[dict]]) -> list[str]:
     lines = ["erDiagram"]
     for table in PUBLISHED_TABLES:
-        text = (SQL_DIR / "schema" / f"{table}.sql").read_text(encoding="utf-8")
-        for match in map(COLUMN_COMMENT.match, text.splitlines()):
-            reference = REFERENCE.search(match.group(2)) if match else None
+        for column, note in descriptions(table)[1].items():
+            reference = REFERENCE.search(note)
             if reference:
-                lines.append(f'    {reference.group(1)} ||--o{{ {table} : "{match.group(1)}"')
+                lines.append(f'    {reference.group(1)} ||--o{{ {table} : "{column}"')
     for table in PUBLISHED_TABLES:
         lines.append(f"    {table} {{")
         lines += [
