@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 import matterhouse.steps.load
+from matterhouse.read.dbt_sources import ARGUMENT, GenericTest, generic_tests
 from matterhouse.steps.load import ChecksFailed, read_checks, run_checks
 from matterhouse.steps.models import prepare_scopes
 
@@ -47,8 +48,9 @@ def write_check(tmp_path, name: str, query_text: str) -> Path:
 
 @pytest.fixture(scope="module")
 def seed_database(tmp_path_factory):
+    """The seed, and a file with bad field values: rows in every table the checks read."""
     warehouse = tmp_path_factory.mktemp("checks") / "warehouse"
-    build_warehouse(CASES / "seed" / "input", warehouse=warehouse)
+    build_warehouse(CASES / "seed" / "input", CASES / "field_warnings" / "input", warehouse=warehouse)
     return warehouse / "matterhouse.duckdb"
 
 
@@ -72,6 +74,42 @@ def test_a_check_catches_its_breach(seed_database, tmp_path, check, corruption):
         assert check in {failure["check_name"] for failure in found}
         failed = next(failure for failure in found if failure["check_name"] == check)
         assert failed["failing_rows"] > 0 and failed["sample"]
+
+
+def breach(test: GenericTest) -> str:
+    """A change that breaks the dbt test a check declares; for a unique test, a copied row
+    with new values in the columns of its table's other unique tests, which still hold."""
+    table, column = test.table, test.columns[0]
+    if test.kind == "not_null":
+        return f"alter table {table} alter {column} drop not null; update {table} set {column} = null"
+    if test.kind in ("relationships", "accepted_values"):
+        return f"update {table} set {column} = 'nowhere'"
+    unique = {column for other in generic_tests() if other.kind == "unique" and other.table == table for column in other.columns}
+    others = ", ".join(f"'other' as {column}" for column in sorted(unique - set(test.columns)))
+    return f"insert into {table} select * {f'replace ({others})' if others else ''} from {table} limit 1"
+
+
+def test_the_checks_named_for_a_dbt_test_declare_it_and_no_other_check_declares_one():
+    declared = {(test.check, test.kind) for test in generic_tests()}
+    for check in read_checks(None):
+        named = [kind for kind in ARGUMENT if check.name.startswith(f"{kind}_")]
+        assert {kind for name, kind in declared if name == check.name} == set(named), check.name
+
+
+@pytest.mark.parametrize("test", generic_tests(), ids=lambda test: f"{test.kind} {test.table}.{'+'.join(test.columns)}")
+def test_a_check_catches_the_breach_of_each_dbt_test_it_declares(seed_database, tmp_path, test):
+    """What `matterhouse dbt` writes as dbt tests is what the checks catch."""
+    database = tmp_path / "corrupt.duckdb"
+    shutil.copy(seed_database, database)
+    checks = [check for check in read_checks(None) if check.name == test.check]
+    with duckdb.connect(str(database)) as connection:
+        prepare_scopes(connection)
+        assert run_checks(connection, "clean", checks) == []
+        connection.execute(breach(test))
+        failures = run_checks(connection, "corrupt", checks)
+        every_key_in_scope(connection)
+        failures_by_key = run_checks(connection, "corrupt, by key", checks, everything=False)
+    assert [failure["check_name"] for failure in failures + failures_by_key] == [test.check] * 2
 
 
 def every_key_in_scope(connection) -> None:

@@ -150,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
     status.set_defaults(command=status_command, parser=status)
+
+    dbt = commands.add_parser(
+        "dbt", formatter_class=HELP_FORMAT, allow_abbrev=False, help="write a dbt sources.yml for the warehouse's views.duckdb"
+    )
+    dbt.add_argument("--output", type=Path, metavar="FILE", help="write it to FILE, e.g. models/sources.yml (default: print it)")
+    dbt.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    dbt.set_defaults(command=dbt_command, parser=dbt)
     return parser
 
 
@@ -263,6 +270,18 @@ def report_command(args: argparse.Namespace) -> int:
 
     args.output.write_text(render_report(settings.resolve_warehouse(args.warehouse)), encoding="utf-8")
     print(f"matterhouse: report written to {args.output}")
+    return 0
+
+
+def dbt_command(args: argparse.Namespace) -> int:
+    from matterhouse.read.dbt_sources import sources_yml
+
+    text = sources_yml(settings.resolve_warehouse(args.warehouse))
+    if args.output is None:
+        print(text, end="")
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"matterhouse: dbt sources written to {args.output}")
     return 0
 
 

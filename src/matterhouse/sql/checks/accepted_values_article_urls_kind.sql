@@ -1,4 +1,5 @@
 -- Holds when: kind is web, amp, cdn_amp or variant, and web is exactly the article's own URL.
+-- dbt test: accepted_values article_urls.kind: web, amp, cdn_amp, variant
 with
 
 articles as (

@@ -1,4 +1,19 @@
 -- Holds when: no key column is null.
+-- dbt test: not_null articles.article_id
+-- dbt test: not_null articles.url
+-- dbt test: not_null articles.story_id
+-- dbt test: not_null providers.provider_id
+-- dbt test: not_null providers.domain
+-- dbt test: not_null images.article_id
+-- dbt test: not_null images.position
+-- dbt test: not_null article_relations.article_id
+-- dbt test: not_null article_relations.related_article_id
+-- dbt test: not_null article_topics.article_id
+-- dbt test: not_null article_topics.topic
+-- dbt test: not_null article_urls.article_id
+-- dbt test: not_null article_urls.url
+-- dbt test: not_null source_files.source_file_id
+-- dbt test: not_null source_files.path
 select 'articles' as table_name, count(*) as null_keys from articles where article_id is null or url is null or story_id is null having count(*) > 0
 union all select 'providers', count(*) from providers where provider_id is null or domain is null having count(*) > 0
 union all select 'images', count(*) from images where article_id is null or position is null having count(*) > 0

@@ -1,4 +1,6 @@
 -- Holds when: both ends of every relation are articles.
+-- dbt test: relationships article_relations.article_id -> articles.article_id
+-- dbt test: relationships article_relations.related_article_id -> articles.article_id
 with
 
 relations as (

@@ -1,4 +1,5 @@
 -- Holds when: every topic row belongs to an article.
+-- dbt test: relationships article_topics.article_id -> articles.article_id
 with
 
 articles as (

@@ -1,4 +1,5 @@
 -- Holds when: every URL in article_urls belongs to an article, and every article has its own URL there as web.
+-- dbt test: relationships article_urls.article_id -> articles.article_id
 with
 
 articles as (

@@ -1,4 +1,5 @@
 -- Holds when: every warning names a file of source_files.
+-- dbt test: relationships data_warnings.source_file_id -> source_files.source_file_id
 with
 
 source_files as (

@@ -1,4 +1,5 @@
 -- Holds when: every image belongs to an article.
+-- dbt test: relationships images.article_id -> articles.article_id
 with
 
 articles as (
