@@ -34,6 +34,21 @@ def aws_environment(endpoint: str) -> dict[str, str]:
     }
 
 
+@contextmanager
+def environment(variables: dict[str, str]):
+    """This process's environment with `variables` set, as it was afterwards."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def start(command: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
     """A server in a session of its own (a terminal's Ctrl-C during the tests stays ours)."""
     return subprocess.Popen(

@@ -18,7 +18,7 @@ from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .clients import run_client
 from .conftest import PROJECT_ROOT
-from .servers import aws_environment, s3_server
+from .servers import aws_environment, environment, s3_server
 from .test_iceberg import rows
 
 pytestmark = pytest.mark.slow
@@ -140,16 +140,8 @@ def publications(tmp_path_factory):
         change(corpus)
         for warehouse, location, env, options, _, _ in kinds.values():
             publish(corpus, warehouse, location, env, *options)
-        saved = {name: os.environ.get(name) for name in aws}
-        os.environ.update(aws)  # for read_table at the S3 location, through s3fs
-        try:
+        with environment(aws):  # for read_table at the S3 location, through s3fs
             yield {kind: (warehouse, location, catalog, s3) for kind, (warehouse, location, _, _, catalog, s3) in kinds.items()}
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def table_specs(location, catalog_name, catalog_properties, run_id) -> dict:

@@ -19,7 +19,7 @@ from matterhouse.store import publication
 from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
 
 from .conftest import CASES, PLACE_AND_RUN_COLUMNS, PROJECT_ROOT, query, table_rows, unwrapped
-from .servers import aws_environment, dask_cluster, s3_server
+from .servers import aws_environment, dask_cluster, environment, s3_server
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +35,13 @@ SIZE_LIMIT = 4096
 def s3(tmp_path_factory):
     """A real S3 server; the AWS variables point this process (s3fs) at it."""
     with s3_server(tmp_path_factory.mktemp("s3")) as endpoint:
-        environment = aws_environment(endpoint)
-        saved = {name: os.environ.get(name) for name in environment}
-        os.environ.update(environment)
-        import s3fs
+        variables = aws_environment(endpoint)
+        with environment(variables):
+            import s3fs
 
-        fs = s3fs.S3FileSystem(skip_instance_cache=True)
-        fs.mkdir(BUCKET)
-        try:
-            yield fs, environment
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            fs = s3fs.S3FileSystem(skip_instance_cache=True)
+            fs.mkdir(BUCKET)
+            yield fs, variables
 
 
 @pytest.fixture(scope="module")

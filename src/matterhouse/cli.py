@@ -89,9 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"matterhouse {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser(
-        "run", formatter_class=HELP_FORMAT, allow_abbrev=False, help="load front-matter files into the warehouse"
-    )
+    run = add_command(commands, "run", "load front-matter files into the warehouse")
     add_run_options(run)
     run.add_argument("--json", action="store_true", help="print the run's record as JSON instead of the summary")
     run.add_argument(
@@ -104,9 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=run_command, parser=run)
 
-    serve = commands.add_parser(
-        "serve", formatter_class=HELP_FORMAT, allow_abbrev=False, help="serve the run as a scheduled Prefect deployment"
-    )
+    serve = add_command(commands, "serve", "serve the run as a scheduled Prefect deployment")
     add_run_options(serve)
     schedule = serve.add_mutually_exclusive_group()
     schedule.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
@@ -116,9 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
     serve.set_defaults(command=serve_command, parser=serve)
 
-    query = commands.add_parser(
-        "query", formatter_class=HELP_FORMAT, allow_abbrev=False, help="run SQL on the warehouse, read-only"
-    )
+    query = add_command(commands, "query", "run SQL on the warehouse, read-only")
     statement = query.add_mutually_exclusive_group(required=True)
     statement.add_argument("sql", nargs="?", help="the SQL to run")
     statement.add_argument("--file", type=Path, metavar="FILE", help="read the SQL from FILE")
@@ -131,37 +125,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
-    query.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    add_warehouse_option(query)
     query.set_defaults(command=query_command, parser=query)
 
-    report = commands.add_parser(
-        "report", formatter_class=HELP_FORMAT, allow_abbrev=False, help="write a self-contained HTML report with charts"
-    )
+    report = add_command(commands, "report", "write a self-contained HTML report with charts")
     report.add_argument("--output", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html")
-    report.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    add_warehouse_option(report)
     report.set_defaults(command=report_command, parser=report)
 
-    status = commands.add_parser(
-        "status", formatter_class=HELP_FORMAT, allow_abbrev=False, help="show the last runs and the size of each table"
-    )
-    status.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    status = add_command(commands, "status", "show the last runs and the size of each table")
+    add_warehouse_option(status)
     status.add_argument(
         "--runs", type=settings.positive_integer, default=10, metavar="N", help="how many recent runs to show (default: 10)"
     )
     status.add_argument("--json", action="store_true", help="print runs and table sizes as JSON")
     status.set_defaults(command=status_command, parser=status)
 
-    dbt = commands.add_parser(
-        "dbt", formatter_class=HELP_FORMAT, allow_abbrev=False, help="write a dbt sources.yml for the warehouse's views.duckdb"
-    )
+    dbt = add_command(commands, "dbt", "write a dbt sources.yml for the warehouse's views.duckdb")
     dbt.add_argument("--output", type=Path, metavar="FILE", help="write it to FILE, e.g. models/sources.yml (default: print it)")
-    dbt.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
+    add_warehouse_option(dbt)
     dbt.set_defaults(command=dbt_command, parser=dbt)
     return parser
 
 
 def add_command(commands, name: str, help: str) -> argparse.ArgumentParser:
     return commands.add_parser(name, help=help, formatter_class=HELP_FORMAT, allow_abbrev=False)
+
+
+def add_warehouse_option(parser: argparse.ArgumentParser) -> None:
+    """--warehouse for the commands that read a warehouse (run and serve take RunOptions')."""
+    parser.add_argument("--warehouse", metavar="DIR", help="warehouse folder (env MATTERHOUSE_WAREHOUSE; default: ./warehouse)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
