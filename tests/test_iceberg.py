@@ -126,7 +126,7 @@ def test_iceberg_settings_say_what_is_missing(tmp_path):
         matterhouse.run([tmp_path], tmp_path / "warehouse", table_format="delta", publish=tmp_path / "published")
 
 
-def test_a_catalog_that_cannot_be_opened_fails_the_publish_in_one_line(tmp_path):
+def test_a_catalog_that_cannot_be_opened_stops_the_run_before_it_changes_anything(tmp_path):
     write_article(tmp_path / "news", "a.md", "https://example.com/a", "A")
     with pytest.raises(StorageError) as raised:
         matterhouse.run(
@@ -137,5 +137,6 @@ def test_a_catalog_that_cannot_be_opened_fails_the_publish_in_one_line(tmp_path)
             iceberg_catalog="not-configured",
         )
     message = str(raised.value)
-    assert message.startswith("the run is committed, but cannot open the Iceberg catalog not-configured: ")
-    assert message.endswith("the next run publishes there again") and "\n" not in message
+    assert message.startswith("cannot open the Iceberg catalog not-configured: ValueError: URI missing")
+    assert message.endswith("(nothing changed)") and "\n" not in message
+    assert not (tmp_path / "warehouse" / "matterhouse.duckdb").exists()

@@ -27,16 +27,29 @@ class PublishConflict(StorageError):
     """Another writer created the manifest this run was about to create."""
 
 
+def check_publication(options: RunOptions) -> None:
+    """Open the Iceberg catalog before a run changes anything: one that cannot be opened
+    (not configured, unreachable, refused) stops the run before its load, not after."""
+    try:
+        _iceberg_tables(options)
+    except StorageError as error:
+        raise StorageError(f"{error} (nothing changed)") from None
+
+
+def _iceberg_tables(options: RunOptions):
+    if options.table_format != "iceberg":
+        return None
+    from matterhouse.store.iceberg_tables import IcebergTables
+
+    return IcebergTables(options)
+
+
 def publish_step(options: RunOptions, snapshot: Path) -> None:
     """Publish the run's snapshot to the --publish location. The run is committed and
     exported in its folder by now: a failure here says so, and the next run publishes
     its whole snapshot there again."""
     try:
-        iceberg = None
-        if options.table_format == "iceberg":
-            from matterhouse.store.iceberg_tables import IcebergTables
-
-            iceberg = IcebergTables(options)
+        iceberg = _iceberg_tables(options)
         publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs, iceberg)
     except StorageError as error:
         raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None

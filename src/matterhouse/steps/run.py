@@ -27,7 +27,7 @@ from matterhouse.steps.load import ChecksFailed, RunLoad, load_run, read_checks,
 from matterhouse.steps.models import prepare_scopes
 from matterhouse.steps.parse import parse_files
 from matterhouse.steps.plan import Plan, plan_files
-from matterhouse.steps.publish import publish_step
+from matterhouse.steps.publish import check_publication, publish_step
 from matterhouse.steps.scan import FOUND_SCHEMA, find_files, find_objects
 from matterhouse.store import snapshots
 from matterhouse.store import warehouse as wh
@@ -140,6 +140,7 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
     Raises ChecksFailed (after recording the failed run) when a data check fails."""
     started_at = datetime.now(timezone.utc)
     home = options.warehouse
+    check_publication(options)
     interrupts.run_state.begin(home)
     with RunLock(home):
         _remove_leftovers(home)
