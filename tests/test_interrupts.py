@@ -14,8 +14,10 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
+from matterhouse.store import publication
+
 from .conftest import PROJECT_ROOT, query, unwrapped
-from .incremental_helpers import data_rows
+from .incremental_helpers import data_rows, write_article
 
 pytestmark = pytest.mark.slow
 FILES = 10_000
@@ -23,6 +25,7 @@ STATES = (
     "matterhouse: interrupted; the warehouse is unchanged",
     "matterhouse: interrupted; the load was committed to DuckDB, but not yet exported as Parquet; the next run exports it",
     "matterhouse: interrupted; the run had completed and was exported",
+    "matterhouse: interrupted; the run was committed and exported, but not wholly published; the next run publishes it",
 )
 # Moments of a run, as fractions of an uninterrupted run's duration: the scan, the parse
 # with every worker busy, the load, the export, the publish. A flow run starts up the
@@ -150,3 +153,24 @@ def test_interrupts_of_a_flow_run_on_a_real_server(prefect_harness, corpus, tmp_
 
     env = clean_env(PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_HOME=str(tmp_path / "prefect"))
     interrupt_at_every_moment(corpus, tmp_path, env, FLOW_MOMENTS)
+
+
+def test_an_interrupted_publication_says_so_and_the_next_run_publishes_the_tables(tmp_path):
+    news, warehouse, published = tmp_path / "news", tmp_path / "warehouse", tmp_path / "published"
+    write_article(news, "a.md", "https://example.com/a", "A")
+    options = ("--publish", str(published), "--table-format", "iceberg")
+    env = clean_env(PREFECT_HOME=str(tmp_path / "prefect"))
+    run = start(news, warehouse, {**env, "MATTERHOUSE_FAILPOINT": "iceberg"}, *options)
+    assert run.stderr.readline().strip() == "failpoint iceberg reached"  # the first table is committed
+    os.killpg(run.pid, signal.SIGINT)
+    try:
+        status = run.wait(timeout=30)
+    finally:
+        run.kill()
+    said = unwrapped(run.stderr.read()).strip().splitlines()
+    assert status == 130 and said == [STATES[3]]
+
+    after = start(news, warehouse, env, *options)
+    assert after.wait(timeout=300) == 0, after.stderr.read()
+    [(last_run,)] = query(warehouse, "select run_id from etl_runs order by started_at desc limit 1")
+    assert publication.manifest(published)["run_id"] == last_run

@@ -47,9 +47,10 @@ class RunState:
         self.warehouse: Path | None = None
         self.committed = False
         self.exported = False
+        self.publishing = False
 
     def begin(self, warehouse: Path) -> None:
-        self.warehouse, self.committed, self.exported = warehouse, False, False
+        self.warehouse, self.committed, self.exported, self.publishing = warehouse, False, False, False
 
     def state(self) -> str:
         """One line on the warehouse after an interrupt."""
@@ -57,6 +58,8 @@ class RunState:
             return "the warehouse is unchanged"
         if not self.exported:
             return "the load was committed to DuckDB, but not yet exported as Parquet; the next run exports it"
+        if self.publishing:
+            return "the run was committed and exported, but not wholly published; the next run publishes it"
         return "the run had completed and was exported"
 
 

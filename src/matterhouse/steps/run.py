@@ -208,7 +208,9 @@ def execute_run(options: RunOptions, run_id: str, steps: Steps) -> dict:
             steps.export(options, snapshot)
             exported = interrupts.run_state.exported = True
             if options.publish is not None:
+                interrupts.run_state.publishing = True
                 steps.publish(options, snapshot)
+                interrupts.run_state.publishing = False
             return record
         finally:
             staging_area.remove(staging)
