@@ -76,3 +76,8 @@ def run_client(name: str, script: str, *args: str, env: dict | None = None, cwd:
 def client_command(name: str, command: str) -> Path:
     """A console script of client `name`'s environment, such as `dbt`."""
     return client_python(name).parent / command
+
+
+if __name__ == "__main__":  # .ci/run makes them all before the tests start
+    for client in CLIENTS:
+        print(client_python(client))
