@@ -4,15 +4,18 @@ users install (polars, DuckDB's iceberg extension) are in test_iceberg_readers.p
 
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.transforms import MonthTransform
 
 import matterhouse
-from matterhouse.plumbing.settings import ConfigurationError
+from matterhouse.plumbing.settings import ConfigurationError, resolve
 from matterhouse.plumbing.storage import StorageError
+from matterhouse.steps.publish import publish_snapshot
 from matterhouse.store import publication
-from matterhouse.store.iceberg_tables import CATALOG_FILE, RUN_PROPERTY
+from matterhouse.store.iceberg_tables import CATALOG_FILE, RUN_PROPERTY, IcebergTables
 from matterhouse.store.schema import description
 from matterhouse.store.tables import PUBLISHED_TABLES
 
@@ -140,3 +143,24 @@ def test_a_catalog_that_cannot_be_opened_stops_the_run_before_it_changes_anythin
     assert message.startswith("cannot open the Iceberg catalog not-configured: ValueError: URI missing")
     assert message.endswith("(nothing changed)") and "\n" not in message
     assert not (tmp_path / "warehouse" / "matterhouse.duckdb").exists()
+
+
+def test_a_column_a_newer_release_adds_joins_the_iceberg_table(tmp_path):
+    published = tmp_path / "published"
+    options = resolve(warehouse=tmp_path / "warehouse", publish=published, table_format="iceberg")
+
+    def publish_providers(run_id: str, columns: dict) -> int:
+        folder = tmp_path / run_id / "providers"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table(columns), folder / f"part-00000-{run_id}.parquet")
+        manifest = publish_snapshot(folder.parent, run_id, options.publish, 10, IcebergTables(options))
+        return manifest["tables"]["providers"]["iceberg"]["snapshot_id"]
+
+    before = publish_providers("run1", {"provider_id": ["p1"], "domain": ["one.example"]})
+    publish_providers("run2", {"provider_id": ["p1", "p2"], "domain": ["one.example", "two.example"], "name": ["One", "Two"]})
+
+    providers = catalog(published).load_table("matterhouse.providers")
+    assert [field.name for field in providers.schema().fields] == ["provider_id", "domain", "name"]
+    assert providers.schema().find_field("name").doc == description("providers").columns["name"]
+    assert rows(providers.scan().to_arrow()) == [("one.example", "One", "p1"), ("two.example", "Two", "p2")]
+    assert rows(providers.scan(snapshot_id=before).to_arrow()) == [("one.example", "p1")]

@@ -124,23 +124,26 @@ class IcebergTables:
             table.io.delete(path)
 
     def _table(self, name: str, folder: Path, target: str, files: list[str]):
-        """The Iceberg table, created at first publication with the first file's schema."""
+        """The Iceberg table, created at first publication with the first file's schema,
+        and given the columns a newer release adds (union by name; none is dropped)."""
         from pyiceberg.table import TableProperties
 
         identifier = (self.namespace, name)
+        schema = _documented(name, pq.read_schema(folder / files[0]))
         if self.catalog.table_exists(identifier):
-            return self.catalog.load_table(identifier)
-        table = self.catalog.create_table(
-            identifier,
-            schema=_documented(name, pq.read_schema(folder / files[0])),
-            location=f"{self.root}/{target}",
-            properties=TABLE_PROPERTIES,
-        )
+            table = self.catalog.load_table(identifier)
+            if set(schema.names) <= {field.name for field in table.schema().fields}:
+                return table
+        else:
+            location = f"{self.root}/{target}"
+            table = self.catalog.create_table(identifier, schema=schema, location=location, properties=TABLE_PROPERTIES)
         with table.transaction() as transaction:
+            transaction.update_schema().union_by_name(schema).commit()
+            # The files carry no field ids: readers find each column by this mapping.
             mapping = transaction.table_metadata.schema().name_mapping.model_dump_json()
             transaction.set_properties({TableProperties.DEFAULT_NAME_MAPPING: mapping})
-            if name in FOLDER_COLUMNS:  # its folders are months of this column (store/tables.py FOLDERS)
-                from pyiceberg.transforms import MonthTransform
+            if name in FOLDER_COLUMNS and not transaction.table_metadata.spec().fields:
+                from pyiceberg.transforms import MonthTransform  # the folders are months (store/tables.py FOLDERS)
 
                 transaction.update_spec().add_field(FOLDER_COLUMNS[name], MonthTransform(), "published_month").commit()
         table.refresh()
