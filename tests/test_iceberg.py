@@ -3,6 +3,7 @@ Iceberg table whose snapshots follow the runs, read here with pyiceberg; the rea
 users install (polars, DuckDB's iceberg extension) are in test_iceberg_readers.py."""
 
 import json
+import shutil
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -164,3 +165,53 @@ def test_a_column_a_newer_release_adds_joins_the_iceberg_table(tmp_path):
     assert providers.schema().find_field("name").doc == description("providers").columns["name"]
     assert rows(providers.scan().to_arrow()) == [("one.example", "One", "p1"), ("two.example", "Two", "p2")]
     assert rows(providers.scan(snapshot_id=before).to_arrow()) == [("one.example", "p1")]
+
+
+def test_a_table_left_without_its_name_mapping_is_mended_by_the_next_run(tmp_path):
+    source, warehouse, published = tmp_path / "news", tmp_path / "warehouse", tmp_path / "published"
+    write_article(source, "a.md", "https://example.com/a", "A")
+    matterhouse.run([source], warehouse, publish=published, table_format="iceberg")
+    with catalog(published).load_table("matterhouse.articles").transaction() as transaction:
+        transaction.remove_properties("schema.name-mapping.default")
+    matterhouse.run([source], warehouse, publish=published, table_format="iceberg")
+    assert len(rows(catalog(published).load_table("matterhouse.articles").scan().to_arrow())) == 1
+
+
+def test_a_location_keeps_the_table_format_and_namespace_it_was_published_in(tmp_path):
+    source, warehouse, published = tmp_path / "news", tmp_path / "warehouse", tmp_path / "published"
+    write_article(source, "a.md", "https://example.com/a", "A")
+    matterhouse.run([source], warehouse, publish=published, table_format="iceberg")
+    write_article(source, "b.md", "https://example.com/b", "B")
+    with pytest.raises(StorageError, match=r"holds Iceberg tables \(matterhouse\): publish there with --table-format iceberg"):
+        matterhouse.run([source], warehouse, publish=published)
+    with pytest.raises(StorageError, match=r"of namespace matterhouse, not news: publish there with the same"):
+        matterhouse.run([source], warehouse, publish=published, table_format="iceberg", iceberg_namespace="news")
+    assert matterhouse.read_table("articles", warehouse).count_rows() == 1, "refused before the load: nothing changed"
+
+
+def test_a_catalog_whose_table_holds_another_locations_files_is_refused(tmp_path):
+    source, first, second = tmp_path / "news", tmp_path / "first", tmp_path / "second"
+    write_article(source, "a.md", "https://example.com/a", "A")
+    matterhouse.run([source], tmp_path / "warehouse", publish=first, table_format="iceberg")
+    second.mkdir()
+    shutil.copy(first / CATALOG_FILE, second / CATALOG_FILE)  # one catalog, two locations
+    with pytest.raises(StorageError, match=r"holds the files of .*first/tables/article_relations, not of .*second/"):
+        matterhouse.run([source], tmp_path / "warehouse", publish=second, table_format="iceberg")
+    assert len(rows(catalog(first).load_table("matterhouse.articles").scan().to_arrow())) == 1
+
+
+def test_a_tagged_snapshot_outlives_keep_runs_with_its_files(tmp_path):
+    source, warehouse, published = tmp_path / "news", tmp_path / "warehouse", tmp_path / "published"
+    write_article(source, "a.md", "https://example.com/a", "A")
+    matterhouse.run([source], warehouse, publish=published, table_format="iceberg", keep_runs=1)
+    articles = catalog(published).load_table("matterhouse.articles")
+    tagged = articles.current_snapshot().snapshot_id
+    articles.manage_snapshots().create_tag(tagged, "audit").commit()
+    for title in ("A, edited", "A, edited again"):
+        write_article(source, "a.md", "https://example.com/a", title)
+        matterhouse.run([source], warehouse, publish=published, table_format="iceberg", keep_runs=1)
+
+    articles = catalog(published).load_table("matterhouse.articles")
+    assert [row["title"] for row in articles.scan(snapshot_id=tagged).to_arrow().to_pylist()] == ["A"]
+    assert [row["title"] for row in articles.scan().to_arrow().to_pylist()] == ["A, edited again"]
+    assert len(articles.snapshots()) == 2

@@ -11,7 +11,7 @@ import duckdb
 
 from matterhouse.plumbing import settings
 from matterhouse.read.status import open_read_only
-from matterhouse.summary import SUMMARY_TABLES, published_text, summary_text
+from matterhouse.summary import SUMMARY_TABLES, publication, summary_text
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class RunResult:
     record: dict
     warehouse: Path
     seconds: float
-    published_to: str | None = None  # where --publish put the tables, as the summary says it
+    published_to: str | None = None  # the --publish location, if any
+    published_as: str | None = None  # what else it holds: "Iceberg tables matterhouse.*"
 
     @property
     def run_id(self) -> str:
@@ -40,7 +41,7 @@ class RunResult:
 
     def __str__(self) -> str:
         """The end-of-run summary people read."""
-        return summary_text(self.record, self.warehouse, self.seconds, self.published_to)
+        return summary_text(self.record, self.warehouse, self.seconds, self.published_to, self.published_as)
 
 
 def run(sources=None, warehouse=None, *, prefect: bool = False, **options) -> RunResult:
@@ -87,7 +88,7 @@ def run_resolved(options: settings.RunOptions, prefect: bool = False) -> RunResu
         from matterhouse.steps.run import Steps, execute_run
 
         record = execute_run(options, str(uuid.uuid4()), Steps())
-    return RunResult(record, options.warehouse, time.perf_counter() - clock, published_text(options))
+    return RunResult(record, options.warehouse, time.perf_counter() - clock, **publication(options))
 
 
 def connect(warehouse: str | Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -23,16 +23,18 @@ LABEL = 13  # "  " + the label, padded: where every line's text starts
 NO_BREAK = "\u00a0"  # textwrap breaks at ASCII whitespace only
 
 
-def published_text(options: RunOptions) -> str | None:
-    """What the summary says of --publish: where the tables went, and how to read them."""
-    if options.publish is None:
-        return None
-    if options.table_format == "iceberg":
-        return f"{options.publish} as Iceberg tables {options.iceberg_namespace}.* (or read it with matterhouse.read_table)"
-    return f"{options.publish} (read it with matterhouse.read_table)"
+def publication(options: RunOptions) -> dict:
+    """What the summary says of --publish, as summary_text's keyword arguments: the
+    location, and what it holds beside the manifests (Iceberg tables, or nothing more)."""
+    return {
+        "published_to": None if options.publish is None else str(options.publish),
+        "published_as": f"Iceberg tables {options.iceberg_namespace}.*" if options.table_format == "iceberg" else None,
+    }
 
 
-def summary_text(record: dict, warehouse: Path, seconds: float, published_to: str | None = None) -> str:
+def summary_text(
+    record: dict, warehouse: Path, seconds: float, published_to: str | None = None, published_as: str | None = None
+) -> str:
     """A run's summary from its etl_runs row (with table_changes and commonest_rejection).
     `seconds` is the whole call's time, start-up included; the run's own (as
     `matterhouse status` shows it) is from its start to the end of its load."""
@@ -63,7 +65,8 @@ def summary_text(record: dict, warehouse: Path, seconds: float, published_to: st
         ),
     ]
     if published_to:
-        lines.append(_line("published", published_to))
+        also = f" as {published_as} (or read it with" if published_as else " (read it with"
+        lines.append(_line("published", f"{published_to}{also} matterhouse.read_table)"))
     if record["files_rejected"] or record["data_warnings"]:
         lines.append(_commands("details", warehouse, record))
     return "\n".join(lines)

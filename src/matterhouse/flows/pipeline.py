@@ -31,7 +31,7 @@ from matterhouse.steps.parse_worker import parse_group
 from matterhouse.steps.plan import Plan
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import Location
-from matterhouse.summary import published_text, summary_text
+from matterhouse.summary import publication, summary_text
 from matterhouse.steps.publish import publish_step
 from matterhouse.steps.export import export_step
 from matterhouse.steps.parse import parse_files
@@ -130,7 +130,7 @@ def _matterhouse_run(**parameters) -> dict:
     # A deployment's parameters are the whole configuration, so the environment does not count.
     options = settings.resolve(**parameters, environ={})
     record = execute_run(options, str(flow_run.get_id() or uuid.uuid4()), PrefectSteps())
-    _report(record, options.warehouse, published_text(options))
+    _report(record, options)
     return record
 
 
@@ -197,11 +197,11 @@ def _start_temporary_server():
     return server
 
 
-def _report(record: dict, warehouse: str, published_to: str | None) -> None:
+def _report(record: dict, options: RunOptions) -> None:
     """The run's summary, as the CLI prints it, in the flow run's log and as a markdown
     artifact for Prefect's UI."""
     seconds = (record["finished_at"] - record["started_at"]).total_seconds()
-    text = summary_text(record, Path(warehouse), seconds, published_to)
+    text = summary_text(record, options.warehouse, seconds, **publication(options))
     get_run_logger().info(text)
     create_markdown_artifact(
         markdown=f"## matterhouse run {record['status']}\n\n```\n{text}\n```\n",

@@ -9,6 +9,7 @@ import os
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matterhouse.plumbing.failpoints import checkpoint
 from matterhouse.plumbing.settings import RunOptions
@@ -22,21 +23,30 @@ from matterhouse.store.publication import (
     read_json,
 )
 
+if TYPE_CHECKING:
+    from matterhouse.store.iceberg_tables import IcebergTables
+
 
 class PublishConflict(StorageError):
     """Another writer created the manifest this run was about to create."""
 
 
 def check_publication(options: RunOptions) -> None:
-    """Open the Iceberg catalog before a run changes anything: one that cannot be opened
-    (not configured, unreachable, refused) stops the run before its load, not after."""
+    """Before a run changes anything, open its Iceberg catalog and check that the location
+    was published the same way: either failing stops the run before its load."""
+    if options.publish is None:
+        return
     try:
-        _iceberg_tables(options)
+        iceberg = _iceberg_tables(options)
+        fs, root = options.publish.filesystem()
+        _check_layout(options.publish, _newest_manifest(fs, root, manifest_numbers(fs, root)), iceberg)
+    except transport_errors() as error:
+        raise StorageError(f"cannot read {options.publish}: {describe_error(error)} (nothing changed)") from None
     except StorageError as error:
         raise StorageError(f"{error} (nothing changed)") from None
 
 
-def _iceberg_tables(options: RunOptions):
+def _iceberg_tables(options: RunOptions) -> "IcebergTables | None":
     if options.table_format != "iceberg":
         return None
     from matterhouse.store.iceberg_tables import IcebergTables
@@ -55,20 +65,24 @@ def publish_step(options: RunOptions, snapshot: Path) -> None:
         raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
 
 
-def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs: int, iceberg=None) -> dict:
+def publish_snapshot(
+    snapshot: Path, run_id: str, location: Location, keep_runs: int, iceberg: "IcebergTables | None" = None
+) -> dict:
     """Publish the local snapshot folder `snapshot` (one folder per table) as run `run_id`,
-    and commit each table to `iceberg` (IcebergTables) if given; return the manifest
-    written."""
+    and commit each table to `iceberg` if given; return the manifest written."""
     fs, root = location.filesystem()
     try:
         fs.makedirs(f"{root}/{MANIFESTS}", exist_ok=True)
         numbers = manifest_numbers(fs, root)
-        newest = read_json(fs, f"{root}/{MANIFESTS}/{numbers[-1]:010d}.json") if numbers else None
+        newest = _newest_manifest(fs, root, numbers)
+        _check_layout(location, newest, iceberg)
         tables = {}
         for table_folder in sorted(path for path in snapshot.iterdir() if path.is_dir()):
             entry = tables[table_folder.name] = _publish_table(fs, root, table_folder, newest)
             if iceberg is not None:
-                snapshot_id = iceberg.commit(table_folder.name, table_folder, entry["folder"], entry["files"], run_id)
+                previous = (newest or {}).get("tables", {}).get(table_folder.name, {})
+                recorded = previous["iceberg"]["snapshot_id"] if _same_files(previous, entry) else None
+                snapshot_id = iceberg.commit(table_folder.name, table_folder, entry["folder"], entry["files"], run_id, recorded)
                 entry["iceberg"] = {"table": f"{iceberg.namespace}.{table_folder.name}", "snapshot_id": snapshot_id}
                 checkpoint("iceberg")
         manifest = {
@@ -80,12 +94,48 @@ def publish_snapshot(snapshot: Path, run_id: str, location: Location, keep_runs:
         _create_exclusively(fs, f"{root}/{MANIFESTS}/{manifest['version']:010d}.json", _encode(manifest))
         _replace(fs, f"{root}/{POINTER}", _encode({"version": manifest["version"], "run_id": run_id}))
         kept = _drop_old_manifests(fs, root, keep_runs)
+        spared = set()
         if iceberg is not None:
-            iceberg.expire({name: {entry["iceberg"]["snapshot_id"] for entry in _entries(kept, name)} for name in tables})
-        _remove_unlisted_files(fs, root, kept)
+            spared = iceberg.expire({name: _kept_snapshot_ids(kept, name) for name in tables})
+        _remove_unlisted_files(fs, root, kept, spared)
     except transport_errors() as error:
         raise StorageError(f"cannot publish to {location}: {describe_error(error)}") from None
     return manifest
+
+
+def _newest_manifest(fs, root: str, numbers: list[int]) -> dict | None:
+    return read_json(fs, f"{root}/{MANIFESTS}/{numbers[-1]:010d}.json") if numbers else None
+
+
+def _check_layout(location: Location, newest: dict | None, iceberg: "IcebergTables | None") -> None:
+    """A location stays in the table format and Iceberg namespace it was published in:
+    switching would leave the old Iceberg tables reading files that expiry deletes."""
+    namespaces = {
+        entry["iceberg"]["table"].rsplit(".", 1)[0] for entry in (newest or {}).get("tables", {}).values() if "iceberg" in entry
+    }
+    if not namespaces:
+        return
+    if iceberg is None:
+        raise StorageError(
+            f"{location} holds Iceberg tables ({', '.join(sorted(namespaces))}): publish there with --table-format iceberg, "
+            "or to a new location"
+        )
+    if namespaces != {iceberg.namespace}:
+        raise StorageError(
+            f"{location} holds the Iceberg tables of namespace {', '.join(sorted(namespaces))}, not {iceberg.namespace}: "
+            "publish there with the same --iceberg-namespace, or to a new location"
+        )
+
+
+def _same_files(previous: dict, entry: dict) -> bool:
+    """The newest manifest recorded an Iceberg snapshot of exactly this table's files."""
+    return "iceberg" in previous and previous.get("folder") == entry["folder"] and previous["files"] == entry["files"]
+
+
+def _kept_snapshot_ids(kept: list[dict], name: str) -> set[int]:
+    """The Iceberg snapshots of table `name` that the kept manifests record."""
+    entries = (manifest["tables"].get(name, {}) for manifest in kept)
+    return {entry["iceberg"]["snapshot_id"] for entry in entries if "iceberg" in entry}
 
 
 def _publish_table(fs, root: str, folder: Path, newest: dict | None) -> dict:
@@ -137,14 +187,11 @@ def _drop_old_manifests(fs, root: str, keep_runs: int) -> list[dict]:
     return [read_json(fs, f"{root}/{MANIFESTS}/{number:010d}.json") for number in numbers[-keep_runs:]]
 
 
-def _entries(kept: list[dict], name: str) -> list[dict]:
-    """Table `name`'s entries in the kept manifests that committed it to Iceberg."""
-    return [manifest["tables"][name] for manifest in kept if "iceberg" in manifest["tables"].get(name, {})]
-
-
-def _remove_unlisted_files(fs, root: str, kept: list[dict]) -> None:
-    """Delete the data files no kept manifest lists."""
-    in_use = {
+def _remove_unlisted_files(fs, root: str, kept: list[dict], spared: set[str]) -> None:
+    """Delete the data files that no kept manifest lists and that are not `spared`
+    (relative to the location: those that Iceberg branches and tags read). Only Parquet
+    files are deleted: the Iceberg metadata beside them is expiry's."""
+    in_use = {f"{root}/{path}" for path in spared} | {
         f"{root}/{entry['folder']}/{name}"
         for kept_manifest in kept
         for entry in kept_manifest["tables"].values()

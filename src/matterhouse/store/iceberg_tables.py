@@ -74,19 +74,23 @@ class IcebergTables:
                 self.catalog = load_catalog(name)
             self.catalog.create_namespace_if_not_exists(self.namespace)
 
-    def commit(self, name: str, folder: Path, target: str, files: list[str], run_id: str) -> int:
-        """Make Iceberg table `name` hold exactly `files` (paths relative to `folder`, the
-        local snapshot's, uploaded to `target` under the root); return its snapshot id."""
+    def commit(self, name: str, local: Path, remote: str, files: list[str], run_id: str, recorded: int | None) -> int:
+        """Make Iceberg table `name` hold exactly `files` (paths relative to `local`, the
+        local snapshot's folder of the table, uploaded to `remote` under the root); return
+        its snapshot id. `recorded` is the snapshot id the newest manifest records for
+        these very files, if it does: a table still at it needs nothing read."""
         with reported(f"cannot commit the Iceberg table {self.namespace}.{name}"):
-            return self._commit(name, folder, target, files, run_id)
+            return self._commit(name, local, remote, files, run_id, recorded)
 
-    def _commit(self, name: str, folder: Path, target: str, files: list[str], run_id: str) -> int:
+    def _commit(self, name: str, local: Path, remote: str, files: list[str], run_id: str, recorded: int | None) -> int:
         from pyiceberg.io.pyarrow import parquet_files_to_data_files
 
-        table = self._table(name, folder, target, files)
+        table = self._table(name, local, remote, files)
+        if recorded is not None and table.current_snapshot() and table.current_snapshot().snapshot_id == recorded:
+            return recorded
         # An empty file adds nothing to a table (and has no column statistics to read).
-        wanted = {f"{self.root}/{target}/{relative}" for relative in files if pq.read_metadata(folder / relative).num_rows}
-        current = {data_file.file_path: data_file for data_file in _data_files(table)}
+        wanted = {f"{self.root}/{remote}/{relative}" for relative in files if pq.read_metadata(local / relative).num_rows}
+        current = {data_file.file_path: data_file for data_file in _data_files(table, table.current_snapshot())}
         added, removed = sorted(wanted - set(current)), sorted(set(current) - wanted)
         if added or removed or table.current_snapshot() is None:
             properties = {RUN_PROPERTY: run_id}
@@ -98,56 +102,73 @@ class IcebergTables:
             table.refresh()
         return table.current_snapshot().snapshot_id
 
-    def expire(self, kept: dict[str, set[int]]) -> None:
-        """Expire each table's snapshots but those in `kept[name]` and its current one, with
-        their manifest lists and the manifests no kept snapshot reads."""
+    def expire(self, kept: dict[str, set[int]]) -> set[str]:
+        """Expire each table's snapshots but those in `kept[name]`, its current one and
+        those a branch or tag holds, with their manifest lists and the manifests no kept
+        snapshot reads. Return the data files (relative to the location) that the
+        snapshots of branches and tags read: no manifest of ours lists them."""
         with reported(f"cannot expire old snapshots of the Iceberg tables in {self.namespace}"):
-            for name, snapshot_ids in kept.items():
-                self._expire(name, snapshot_ids)
+            return {path for name, snapshot_ids in kept.items() for path in self._expire(name, snapshot_ids)}
 
-    def _expire(self, name: str, snapshot_ids: set[int]) -> None:
+    def _expire(self, name: str, snapshot_ids: set[int]) -> set[str]:
         table = self.catalog.load_table((self.namespace, name))
-        current = table.current_snapshot()
-        keep = snapshot_ids | ({current.snapshot_id} if current else set())
+        held = {ref.snapshot_id for ref in table.metadata.refs.values()}  # the current one is main's
+        keep = snapshot_ids | held
         expired = [snapshot for snapshot in table.snapshots() if snapshot.snapshot_id not in keep]
-        if not expired:
-            return
-        in_use = {
-            manifest.manifest_path
-            for snapshot in table.snapshots()
-            if snapshot.snapshot_id in keep
-            for manifest in snapshot.manifests(table.io)
+        kept_snapshots = [snapshot for snapshot in table.snapshots() if snapshot.snapshot_id in keep]
+        if expired:
+            in_use = {manifest.manifest_path for snapshot in kept_snapshots for manifest in snapshot.manifests(table.io)}
+            unused = {manifest.manifest_path for snapshot in expired for manifest in snapshot.manifests(table.io)} - in_use
+            table.maintenance.expire_snapshots().by_ids([snapshot.snapshot_id for snapshot in expired]).commit()
+            for path in sorted(unused | {snapshot.manifest_list for snapshot in expired}):
+                table.io.delete(path)
+        tagged = [snapshot for snapshot in kept_snapshots if snapshot.snapshot_id in held - snapshot_ids]
+        return {
+            data_file.file_path.removeprefix(f"{self.root}/")
+            for snapshot in tagged
+            if snapshot.snapshot_id != table.current_snapshot().snapshot_id
+            for data_file in _data_files(table, snapshot)
         }
-        unused = {manifest.manifest_path for snapshot in expired for manifest in snapshot.manifests(table.io)} - in_use
-        table.maintenance.expire_snapshots().by_ids([snapshot.snapshot_id for snapshot in expired]).commit()
-        for path in sorted(unused | {snapshot.manifest_list for snapshot in expired}):
-            table.io.delete(path)
 
-    def _table(self, name: str, folder: Path, target: str, files: list[str]):
-        """The Iceberg table, created at first publication with the first file's schema,
-        and given the columns a newer release adds (union by name; none is dropped)."""
+    def _table(self, name: str, local: Path, remote: str, files: list[str]):
+        """The Iceberg table of this location, created at its first publication in one
+        commit, and given the columns a newer release adds (union by name; none dropped)."""
         from pyiceberg.table import TableProperties
 
-        identifier = (self.namespace, name)
-        schema = _documented(name, pq.read_schema(folder / files[0]))
-        if self.catalog.table_exists(identifier):
-            table = self.catalog.load_table(identifier)
-            if set(schema.names) <= {field.name for field in table.schema().fields}:
-                return table
-        else:
-            location = f"{self.root}/{target}"
-            table = self.catalog.create_table(identifier, schema=schema, location=location, properties=TABLE_PROPERTIES)
-        with table.transaction() as transaction:
-            transaction.update_schema().union_by_name(schema).commit()
-            # The files carry no field ids: readers find each column by this mapping.
-            mapping = transaction.table_metadata.schema().name_mapping.model_dump_json()
-            transaction.set_properties({TableProperties.DEFAULT_NAME_MAPPING: mapping})
-            if name in FOLDER_COLUMNS and not transaction.table_metadata.spec().fields:
-                from pyiceberg.transforms import MonthTransform  # the folders are months (store/tables.py FOLDERS)
-
-                transaction.update_spec().add_field(FOLDER_COLUMNS[name], MonthTransform(), "published_month").commit()
-        table.refresh()
+        identifier, location = (self.namespace, name), f"{self.root}/{remote}"
+        schema = _documented(name, pq.read_schema(local / files[0]))
+        if not self.catalog.table_exists(identifier):
+            with self.catalog.create_table_transaction(
+                identifier, schema=schema, location=location, properties=TABLE_PROPERTIES
+            ) as transaction:
+                _fit(transaction, name, schema)
+            return self.catalog.load_table(identifier)
+        table = self.catalog.load_table(identifier)
+        if table.location().removeprefix("file://") != location:
+            raise IcebergError(
+                f"the Iceberg table {self.namespace}.{name} holds the files of {table.location()}, not of {location}: "
+                "publish each location to a namespace of its own (--iceberg-namespace)"
+            )
+        fitted = TableProperties.DEFAULT_NAME_MAPPING in table.properties and (name not in FOLDER_COLUMNS or table.spec().fields)
+        if not fitted or not set(schema.names) <= {field.name for field in table.schema().fields}:
+            with table.transaction() as transaction:
+                _fit(transaction, name, schema)
+            table.refresh()
         return table
+
+
+def _fit(transaction, name: str, schema) -> None:
+    """Give a table being created or updated the columns of `schema`, the name mapping
+    readers find columns by (the files carry no field ids), and its partitioning."""
+    from pyiceberg.table import TableProperties
+
+    transaction.update_schema().union_by_name(schema).commit()
+    mapping = transaction.table_metadata.schema().name_mapping.model_dump_json()
+    transaction.set_properties({TableProperties.DEFAULT_NAME_MAPPING: mapping})
+    if name in FOLDER_COLUMNS and not transaction.table_metadata.spec().fields:
+        from pyiceberg.transforms import MonthTransform  # the folders are months (store/tables.py FOLDERS)
+
+        transaction.update_spec().add_field(FOLDER_COLUMNS[name], MonthTransform(), "published_month").commit()
 
 
 def _documented(name: str, schema):
@@ -160,13 +181,14 @@ def _documented(name: str, schema):
     )
 
 
-def _data_files(table) -> list:
-    """The data files of the table's current snapshot."""
-    snapshot = table.current_snapshot()
+def _data_files(table, snapshot) -> list:
+    """The data files `snapshot` reads (none for no snapshot), skipping the manifests that
+    hold only deleted entries, which overwrites carry on."""
     if snapshot is None:
         return []
     return [
         entry.data_file
         for manifest in snapshot.manifests(table.io)
+        if manifest.has_added_files() or manifest.has_existing_files()
         for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True)
     ]

@@ -6,15 +6,21 @@ Layout under the publish location:
 
     tables/<table>/...parquet           every file of every kept run (each file's name
                                         names the run that wrote it: steps/export.py)
-    _manifests/0000000042.json          one per published run: each table's files
+    _manifests/0000000042.json          one per published run: each table's files (and,
+                                        published as Iceberg tables, each one's snapshot id)
     _current.json                       the pointer: which manifest is current
+    tables/<table>/metadata/            with --table-format iceberg: the Iceberg table's
+                                        metadata (store/iceberg_tables.py)
+    catalog.db                          with --table-format iceberg and no
+                                        --iceberg-catalog: the SQLite catalog
 
 A run uploads the files of its snapshot that the newest manifest does not list (known by
 name: a file is never changed once written), then creates the next manifest with a
 conditional create (O_EXCL on a folder, If-None-Match on S3), then replaces the pointer.
 A reader reads the pointer, then the manifest it names, then exactly the files listed
 there: it sees one whole run, never a mix, however the steps interleave. Manifests beyond
-the newest `keep_runs` are deleted, then the files no kept manifest lists. (Locations
+the newest `keep_runs` are deleted, then the Iceberg snapshots no kept manifest records,
+then the files no kept manifest lists. (Locations
 published by matterhouse 0.3 keep each run's files under runs/<run_id>/<table>/; their
 manifests are read as they are, and their files deleted once no kept manifest lists them.)
 """
