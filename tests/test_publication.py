@@ -111,6 +111,25 @@ def test_a_publish_cut_short_before_its_pointer_leaves_readers_on_the_previous_r
     assert json.loads((published / "_current.json").read_text())["version"] == 3  # the orphan manifest 2 is skipped
 
 
+def test_a_cleanup_that_fails_after_the_pointer_says_the_run_is_published(tmp_path, monkeypatch):
+    source, published = tmp_path / "news", tmp_path / "published"
+    write_article(source, "a.md", "https://example.com/a", "First")
+    matterhouse.run([source], tmp_path / "warehouse", publish=published)
+    write_article(source, "a.md", "https://example.com/a", "Second")
+
+    def cleanup_fails(*arguments):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(publish, "_remove_unlisted_files", cleanup_fails)
+    with pytest.raises(
+        StorageError,
+        match=r"^the run is committed and published, but cannot remove older runs from .*: .*Input/output error.*; "
+        r"the next run tries again$",
+    ):
+        matterhouse.run([source], tmp_path / "warehouse", publish=published)
+    assert matterhouse.read_table("articles", published).to_table()["title"].to_pylist() == ["Second"]
+
+
 def test_read_table_says_what_to_do_before_anything_is_published(tmp_path):
     with pytest.raises(StorageError, match=r"nothing is published at .*run matterhouse with --publish"):
         matterhouse.read_table("articles", tmp_path)

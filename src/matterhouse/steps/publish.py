@@ -31,6 +31,10 @@ class PublishConflict(StorageError):
     """Another writer created the manifest this run was about to create."""
 
 
+class CleanupFailed(StorageError):
+    """The run is published (its manifest is current), but older runs were not removed."""
+
+
 def check_publication(options: RunOptions) -> None:
     """Before a run changes anything, open its Iceberg catalog and check that the location
     was published the same way: either failing stops the run before its load."""
@@ -61,6 +65,8 @@ def publish_step(options: RunOptions, snapshot: Path) -> None:
     try:
         iceberg = _iceberg_tables(options)
         publish_snapshot(snapshot, snapshot.name, options.publish, options.keep_runs, iceberg)
+    except CleanupFailed as error:
+        raise StorageError(f"the run is committed and published, but {error}; the next run tries again") from None
     except StorageError as error:
         raise StorageError(f"the run is committed, but {error}; the next run publishes there again") from None
 
@@ -93,13 +99,18 @@ def publish_snapshot(
         }
         _create_exclusively(fs, f"{root}/{MANIFESTS}/{manifest['version']:010d}.json", _encode(manifest))
         _replace(fs, f"{root}/{POINTER}", _encode({"version": manifest["version"], "run_id": run_id}))
+    except transport_errors() as error:
+        raise StorageError(f"cannot publish to {location}: {describe_error(error)}") from None
+    try:
         kept = _drop_old_manifests(fs, root, keep_runs)
         spared = set()
         if iceberg is not None:
             spared = iceberg.expire({name: _kept_snapshot_ids(kept, name) for name in tables})
         _remove_unlisted_files(fs, root, kept, spared)
     except transport_errors() as error:
-        raise StorageError(f"cannot publish to {location}: {describe_error(error)}") from None
+        raise CleanupFailed(f"cannot remove older runs from {location}: {describe_error(error)}") from None
+    except StorageError as error:
+        raise CleanupFailed(str(error)) from None
     return manifest
 
 
