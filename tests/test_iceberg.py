@@ -220,3 +220,25 @@ def test_a_tagged_snapshot_outlives_keep_runs_with_its_files(tmp_path):
     assert [row["title"] for row in articles.scan(snapshot_id=tagged).to_arrow().to_pylist()] == ["A"]
     assert [row["title"] for row in articles.scan().to_arrow().to_pylist()] == ["A, edited again"]
     assert len(articles.snapshots()) == 2
+
+
+def test_a_column_type_a_newer_release_widens_is_promoted_and_one_it_changes_is_refused(tmp_path):
+    published = tmp_path / "published"
+    options = resolve(warehouse=tmp_path / "warehouse", publish=published, table_format="iceberg")
+
+    def publish_versions(run_id: str, version: pa.Array):
+        folder = tmp_path / run_id / "article_versions"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table({"article_id": ["a"], "version": version}), folder / f"part-00000-{run_id}.parquet")
+        publish_snapshot(folder.parent, run_id, options.publish, 10, IcebergTables(options))
+
+    publish_versions("run1", pa.array([1], pa.int32()))
+    publish_versions("run2", pa.array([2], pa.int64()))
+    versions = catalog(published).load_table("matterhouse.article_versions")
+    assert str(versions.schema().find_field("version").field_type) == "long"
+    assert rows(versions.scan().to_arrow()) == [("a", 2)]
+    with pytest.raises(
+        StorageError,
+        match=r"the Iceberg table matterhouse.article_versions: .*Cannot change column type: version: long -> string",
+    ):
+        publish_versions("run3", pa.array(["three"], pa.string()))

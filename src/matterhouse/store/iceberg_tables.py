@@ -150,11 +150,24 @@ class IcebergTables:
                 "publish each location to a namespace of its own (--iceberg-namespace)"
             )
         fitted = TableProperties.DEFAULT_NAME_MAPPING in table.properties and (name not in FOLDER_COLUMNS or table.spec().fields)
-        if not fitted or not set(schema.names) <= {field.name for field in table.schema().fields}:
+        if not fitted or _differs(table, schema):
             with table.transaction() as transaction:
                 _fit(transaction, name, schema)
             table.refresh()
         return table
+
+
+def _differs(table, schema) -> bool:
+    """The files' columns are not the table's: one is new, or its type changed (a newer
+    release's; union by name promotes int to long and float to double, and refuses the rest)."""
+    from pyiceberg.io.pyarrow import pyarrow_to_schema
+
+    try:
+        provided = pyarrow_to_schema(schema, name_mapping=table.name_mapping())
+    except ValueError:  # a column the name mapping lacks
+        return True
+    current = table.schema()
+    return any(field.field_type != current.find_field(field.field_id).field_type for field in provided.fields)
 
 
 def _fit(transaction, name: str, schema) -> None:
