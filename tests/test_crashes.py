@@ -16,6 +16,7 @@ from matterhouse.store.iceberg_tables import RUN_PROPERTY
 from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .conftest import PROJECT_ROOT, hold_database, query, unwrapped
+from .iceberg_helpers import catalog, rows
 from .incremental_helpers import data_rows, write_article
 
 pytestmark = pytest.mark.slow
@@ -153,8 +154,6 @@ def test_a_run_waits_for_a_reader_that_lets_go(run_pipeline, tmp_path):
 def test_an_iceberg_publication_killed_between_two_tables_leaves_each_readable_and_the_next_run_completes_it(
     run_pipeline, api_url, tmp_path
 ):
-    from .test_iceberg import catalog, rows
-
     source, published = changed_folder(tmp_path), tmp_path / "published"
     first, warehouse = run_pipeline(source, publish=published, table_format="iceberg")
     change(source)

@@ -8,7 +8,6 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.transforms import MonthTransform
 
 import matterhouse
@@ -20,20 +19,8 @@ from matterhouse.store.iceberg_tables import CATALOG_FILE, RUN_PROPERTY, Iceberg
 from matterhouse.store.schema import description
 from matterhouse.store.tables import PUBLISHED_TABLES
 
+from .iceberg_helpers import catalog, rows
 from .incremental_helpers import write_article
-
-
-def catalog(published):
-    return SqlCatalog("matterhouse", uri=f"sqlite:///{published / CATALOG_FILE}", warehouse=published.as_uri())
-
-
-def rows(table) -> list[tuple]:
-    """A table's rows in a stable order, without the Hive folder column (Iceberg keeps the
-    month as a partition of published_at, not as a column)."""
-    if "published_month" in table.column_names:
-        table = table.drop_columns(["published_month"])
-    names = sorted(table.column_names)
-    return sorted((tuple(row[name] for name in names) for row in table.to_pylist()), key=repr)
 
 
 def publish_runs(source, warehouse, published, **options):

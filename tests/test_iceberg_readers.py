@@ -18,8 +18,8 @@ from matterhouse.store.tables import PUBLISHED_TABLES
 
 from .clients import run_client
 from .conftest import PROJECT_ROOT
+from .iceberg_helpers import rows
 from .servers import aws_environment, environment, s3_server
-from .test_iceberg import rows
 
 pytestmark = pytest.mark.slow
 

@@ -84,9 +84,9 @@ def publish_snapshot(
         _check_layout(location, newest, iceberg)
         tables = {}
         for table_folder in sorted(path for path in snapshot.iterdir() if path.is_dir()):
-            entry = tables[table_folder.name] = _publish_table(fs, root, table_folder, newest)
+            previous = _entries(newest).get(table_folder.name, {})
+            entry = tables[table_folder.name] = _publish_table(fs, root, table_folder, previous)
             if iceberg is not None:
-                previous = (newest or {}).get("tables", {}).get(table_folder.name, {})
                 recorded = previous["iceberg"]["snapshot_id"] if _same_files(previous, entry) else None
                 snapshot_id = iceberg.commit(table_folder.name, table_folder, entry["folder"], entry["files"], run_id, recorded)
                 entry["iceberg"] = {"table": f"{iceberg.namespace}.{table_folder.name}", "snapshot_id": snapshot_id}
@@ -114,6 +114,11 @@ def publish_snapshot(
     return manifest
 
 
+def _entries(manifest: dict | None) -> dict:
+    """A manifest's entries by table (none before the first manifest)."""
+    return (manifest or {}).get("tables", {})
+
+
 def _newest_manifest(fs, root: str, numbers: list[int]) -> dict | None:
     return read_json(fs, f"{root}/{MANIFESTS}/{numbers[-1]:010d}.json") if numbers else None
 
@@ -121,9 +126,7 @@ def _newest_manifest(fs, root: str, numbers: list[int]) -> dict | None:
 def _check_layout(location: Location, newest: dict | None, iceberg: "IcebergTables | None") -> None:
     """A location stays in the table format and Iceberg namespace it was published in:
     switching would leave the old Iceberg tables reading files that expiry deletes."""
-    namespaces = {
-        entry["iceberg"]["table"].rsplit(".", 1)[0] for entry in (newest or {}).get("tables", {}).values() if "iceberg" in entry
-    }
+    namespaces = {entry["iceberg"]["table"].rsplit(".", 1)[0] for entry in _entries(newest).values() if "iceberg" in entry}
     if not namespaces:
         return
     if iceberg is None:
@@ -149,11 +152,11 @@ def _kept_snapshot_ids(kept: list[dict], name: str) -> set[int]:
     return {entry["iceberg"]["snapshot_id"] for entry in entries if "iceberg" in entry}
 
 
-def _publish_table(fs, root: str, folder: Path, newest: dict | None) -> dict:
-    """Upload the table's files that the newest manifest does not list."""
+def _publish_table(fs, root: str, folder: Path, previous: dict) -> dict:
+    """Upload the table's files that its entry in the newest manifest, `previous`, does
+    not list."""
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.parquet"))
     target = f"{TABLES}/{folder.name}"
-    previous = (newest or {}).get("tables", {}).get(folder.name, {})
     published = set(previous.get("files", ())) if previous.get("folder") == target else set()
     for relative in files:
         if relative not in published:
