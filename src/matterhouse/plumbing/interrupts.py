@@ -4,7 +4,8 @@ truthfully what state the warehouse is in.
 A run's state is tracked here (`run_state`): nothing committed yet, committed (the
 DuckDB transaction is in, the Parquet snapshot not yet exported), or exported. The
 commit and the record of it are one critical section (`critical`): a signal that arrives
-during it takes effect after it, so the state said is never a guess.
+during it takes effect after it, so the state said is never a guess. The start of the
+parse workers is another, so that every worker is known when the workers are stopped.
 
 `install` (the CLI calls it; a notebook keeps Python's own handling) makes both signals
 raise `Interrupted` in the main thread. Python runs that handler only between bytecodes,
@@ -148,11 +149,11 @@ def _watchdog(read_end: int) -> None:
     signum = os.read(read_end, 1)[0]
     if not _pending:
         _pending.append(signum)
-    with _critical:  # never during a commit
+    with _critical:  # never during a commit, nor while workers are being started
         for connection in list(_connections):
             with suppress(Exception):  # already closed: nothing to interrupt
                 connection.interrupt()
-    terminate_workers()
+        terminate_workers()
     select.select([read_end], [], [], DEADLINE)  # the deadline, or a second signal: go now
     with _critical:
         report_and_exit(_pending[0])

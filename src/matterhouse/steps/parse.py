@@ -9,7 +9,7 @@ import types
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
-from matterhouse.plumbing.interrupts import terminate_workers
+from matterhouse.plumbing.interrupts import critical, terminate_workers
 from matterhouse.plumbing.progress_bar import file_progress
 from matterhouse.plumbing.settings import RunOptions
 from matterhouse.plumbing.storage import Location
@@ -50,7 +50,10 @@ def parse_files(plan: Plan, staging: Location, options: RunOptions) -> list[dict
                 future = pool.submit(parse_worker.parse_batch, batch, staging, next(numbers), options)
                 in_flight[future] = len(batch)
 
-        with _bare_main_module(), _sigint_held():  # the pool starts its workers on the first submits
+        # The pool starts its workers on the first submits. An interrupt waits for them to
+        # be started and known (`critical`): one cut short between its spawn and its
+        # registration would be left reading from a parent that is gone, and say so on stderr.
+        with _bare_main_module(), _sigint_held(), critical():
             for _ in range(2 * workers):
                 submit_next()
         while in_flight:
