@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import frontmatter
-from .errors import FieldWarning, RejectedFile
+from .errors import RejectedFile
 from .normalize import (
     normalize_domain,
     normalize_topic,
@@ -23,6 +23,7 @@ from .normalize import (
     to_text,
     to_timestamp,
 )
+from .tables import ROW_TEMPLATES
 from .variants import AMP, CDN_AMP, story_key, variant_key
 from .yaml_core import PlainScalar, core_value
 from .yaml_loader import DuplicateKey
@@ -52,10 +53,6 @@ PROVIDER_COLUMNS: dict[str, tuple[str, Callable]] = {
     "domain": ("provider_domain", normalize_domain),
     "name": ("provider_name", to_text),
 }
-# Each rule table's columns, all null: where a row starts.
-ARTICLE_NULLS = dict.fromkeys(column for column, _ in ARTICLE_COLUMNS.values())
-IMAGE_NULLS = dict.fromkeys(column for column, _ in IMAGE_COLUMNS.values())
-PROVIDER_NULLS = dict.fromkeys(column for column, _ in PROVIDER_COLUMNS.values())
 # Fields with their own handling; every other field goes to the `extra` JSON.
 STRUCTURED_FIELDS = frozenset({"webUrl", "provider", "images", "topics"})
 OWN_STRUCTURED_FIELDS = STRUCTURED_FIELDS | {"related"}  # a file's own article also has its related list
@@ -124,19 +121,17 @@ def rejected_unread(source_file: SourceFile, reason: str) -> ParsedFile:
 
 
 def _new_parsed(source_file: SourceFile, content_hash: str | None) -> ParsedFile:
-    return ParsedFile(
-        file={
-            "source_file_id": source_file.source_file_id,
-            "source": source_file.source,
-            "path": source_file.path,
-            "size_bytes": source_file.size_bytes,
-            "modified_at": source_file.modified_at,
-            "content_hash": content_hash,
-            "article_id": None,
-            "reason": None,
-            "parse_rules": PARSE_RULES_VERSION,
-        }
+    file = ROW_TEMPLATES["files"].copy()
+    file.update(
+        source_file_id=source_file.source_file_id,
+        source=source_file.source,
+        path=source_file.path,
+        size_bytes=source_file.size_bytes,
+        modified_at=source_file.modified_at,
+        content_hash=content_hash,
+        parse_rules=PARSE_RULES_VERSION,
     )
+    return ParsedFile(file)
 
 
 def _reject(parsed: ParsedFile, reason: str) -> None:
@@ -177,15 +172,12 @@ class _ArticleReader:
 
     def _file_article(self, fields: dict, url: str, embed_position, prefix: str, skip=STRUCTURED_FIELDS) -> dict:
         file_article_id = stable_id(self.source_file_id, "own" if embed_position is None else str(embed_position))
-        article = {
-            "file_article_id": file_article_id,
-            "source_file_id": self.source_file_id,
-            "embed_position": embed_position,
-            "article_id": stable_id(url),
-            "url": url,
-            "body": None,
-            **ARTICLE_NULLS,
-        }
+        article = ROW_TEMPLATES["file_articles"].copy()
+        article["file_article_id"] = file_article_id
+        article["source_file_id"] = self.source_file_id
+        article["embed_position"] = embed_position
+        article["article_id"] = stable_id(url)
+        article["url"] = url
         extra = self._columns(fields, ARTICLE_COLUMNS, prefix, article, skip)
         self._provider(article, fields.get("provider"), prefix, extra)
         self._images(file_article_id, fields.get("images"), prefix)
@@ -210,15 +202,16 @@ class _ArticleReader:
                 continue
             named.setdefault(declared_url, (variant_key(declared_url).key, declared_kind))
         for named_url, (named_key, named_kind) in named.items():
-            self.parsed.urls.append(
-                {
-                    "file_article_id": file_article_id,
-                    "source_file_id": self.source_file_id,
-                    "url": named_url,
-                    "url_key": named_key,
-                    "kind": named_kind,
-                }
-            )
+            self.parsed.urls.append(self._row("file_article_urls", file_article_id, url=named_url, url_key=named_key, kind=named_kind))
+
+    def _row(self, table: str, file_article_id: str | None, **columns) -> dict:
+        """A new row of a parsed table from its template (every row is one: tables.ROW_TEMPLATES)."""
+        row = ROW_TEMPLATES[table].copy()
+        if file_article_id is not None:
+            row["file_article_id"] = file_article_id
+        row["source_file_id"] = self.source_file_id
+        row.update(columns)
+        return row
 
     def _columns(self, fields: dict, rules: dict, prefix: str, row: dict, skip=frozenset()) -> dict:
         """Set `row`'s columns from `fields` by `rules`, in one pass over the fields (the row
@@ -232,7 +225,10 @@ class _ArticleReader:
             elif value is None or (rule[1] is to_text and type(value) is str):
                 row[rule[0]] = value  # the common cases, without a call
             else:
-                row[rule[0]] = self._convert(value, rule[1], prefix + key)
+                try:
+                    row[rule[0]] = rule[1](value)
+                except ValueError as error:
+                    self._warn(prefix + key, value, f"{prefix}{key} {_raw(value)} {error}; loaded as null")
         return leftovers
 
     def _convert(self, value, convert: Callable, field_name: str):
@@ -245,11 +241,11 @@ class _ArticleReader:
             return None
 
     def _warn(self, field_name: str, value, message: str) -> None:
-        warning = FieldWarning(field_name, None if value is None else _raw(value), message)
-        self.parsed.warnings.append({"source_file_id": self.source_file_id, **warning.__dict__})
+        """A bad value in one field: the article still loads, with the value as null."""
+        raw_value = None if value is None else _raw(value)
+        self.parsed.warnings.append(self._row("file_warnings", None, field=field_name, raw_value=raw_value, message=message))
 
     def _provider(self, article: dict, provider, prefix: str, extra: dict) -> None:
-        article.update(provider_id=None, **PROVIDER_NULLS)
         if provider is None:
             return
         if not isinstance(provider, dict):
@@ -269,7 +265,7 @@ class _ArticleReader:
             if not isinstance(image, dict) or not _has_text(image.get("url")):
                 self._warn(name, image, f"{name} has no url; the image is skipped")
                 continue
-            row = {"file_article_id": file_article_id, "source_file_id": self.source_file_id, "position": position, **IMAGE_NULLS}
+            row = self._row("file_article_images", file_article_id, position=position)
             row["extra"] = _json(self._columns(image, IMAGE_COLUMNS, name + ".", row))
             self.parsed.images.append(row)
 
@@ -281,7 +277,7 @@ class _ArticleReader:
             topic = self._convert(value, normalize_topic, f"{prefix}topics[{position}]")
             if topic is not None and topic not in seen:
                 seen.add(topic)
-                self.parsed.topics.append({"file_article_id": file_article_id, "source_file_id": self.source_file_id, "topic": topic})
+                self.parsed.topics.append(self._row("file_article_topics", file_article_id, topic=topic))
 
     def _related(self, host_file_article_id: str, related) -> None:
         seen = set()
@@ -303,12 +299,12 @@ class _ArticleReader:
             if embedded["article_id"] not in seen:
                 seen.add(embedded["article_id"])
                 self.parsed.relations.append(
-                    {
-                        "file_article_id": host_file_article_id,
-                        "source_file_id": self.source_file_id,
-                        "related_article_id": embedded["article_id"],
-                        "position": position,
-                    }
+                    self._row(
+                        "file_article_relations",
+                        host_file_article_id,
+                        related_article_id=embedded["article_id"],
+                        position=position,
+                    )
                 )
 
     def _entries(self, values, field_name: str):

@@ -1,7 +1,4 @@
-"""The project's exceptions and the field-level warning record."""
-
-from dataclasses import dataclass
-
+"""The project's exceptions."""
 
 class MatterhouseError(Exception):
     """Base of every error matterhouse raises on purpose."""
@@ -14,12 +11,3 @@ class RejectedFile(MatterhouseError):
         super().__init__(reason)
         self.reason = reason
         self.path = path
-
-
-@dataclass(frozen=True)
-class FieldWarning:
-    """A bad value in one field: the article still loads, with the value as null."""
-
-    field: str
-    raw_value: str | None
-    message: str

@@ -5,9 +5,12 @@ source_file_id it came from so that a changed or deleted file's rows can be repl
 the published tables are built from them in SQL (sql/models/), where the merge rules live.
 """
 
+from typing import TYPE_CHECKING
+
 import pyarrow as pa
 
-from .articles import ParsedFile
+if TYPE_CHECKING:
+    from .articles import ParsedFile
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -18,8 +21,9 @@ def required(name: str, type_: pa.DataType) -> pa.Field:
 
 
 # What parse workers write, one table per name. These schemas are the only declaration of
-# the parsed tables' columns: their DDL (parsed.<name>) and the select that reads a run's
-# Parquet are derived from them (matterhouse.store.schema).
+# the parsed tables' columns: their DDL (parsed.<name>), the select that reads a run's
+# Parquet (matterhouse.store.schema) and the parser's rows (ROW_TEMPLATES) are derived
+# from them.
 PARSED_SCHEMAS: dict[str, pa.Schema] = {
     # One row per file the warehouse knows, as the parser last wrote it. Key: source_file_id.
     "files": pa.schema(
@@ -112,6 +116,10 @@ PARSED_SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 
+# Each parsed table's row with every column null, in the schema's order. The parser makes
+# every row as a copy of its template, so that a row's values are its columns in order.
+ROW_TEMPLATES = {name: dict.fromkeys(schema.names) for name, schema in PARSED_SCHEMAS.items()}
+
 # ParsedFile attribute holding each parsed table's rows.
 ROWS_OF = {
     "files": lambda parsed: [parsed.file],
@@ -124,11 +132,17 @@ ROWS_OF = {
 }
 
 
-def to_parsed_tables(parsed_files: list[ParsedFile]) -> dict[str, pa.Table]:
+def to_parsed_tables(parsed_files: list["ParsedFile"]) -> dict[str, pa.Table]:
     """One Arrow table per parsed table for a batch of parsed files."""
     tables = {}
     for name, schema in PARSED_SCHEMAS.items():
         rows = [row for parsed in parsed_files for row in ROWS_OF[name](parsed)]
-        # Column lists convert about three times faster than Table.from_pylist.
-        tables[name] = pa.Table.from_pydict({column: [row[column] for row in rows] for column in schema.names}, schema=schema)
+        if any(len(row) != len(schema) for row in rows):
+            raise ValueError(f"a {name} row has columns its schema lacks")
+        # Rows are their template's copies (ROW_TEMPLATES): transposing their values gives
+        # the columns in order, twice as fast as looking each value up by name.
+        columns = zip(*map(dict.values, rows)) if rows else ([] for _ in schema)
+        tables[name] = pa.Table.from_arrays(
+            [pa.array(column, field.type) for column, field in zip(columns, schema, strict=True)], schema=schema
+        )
     return tables

@@ -32,7 +32,7 @@ import unicodedata
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-from .normalize import normalize_url, stable_id
+from .normalize import CANONICAL_URL, normalize_url, stable_id
 
 AMP_CACHE_HOST = ".cdn.ampproject.org"
 AMP_CACHE_PATH = re.compile(r"/[cv]/(s/)?(.+)")
@@ -42,8 +42,9 @@ TRACKING_PARAMETERS = frozenset(
 AMP_CACHE_PARAMETERS = frozenset({"amp_js_v", "amp_gsa", "usqp"})
 AMP_FLAG_VALUES = frozenset({"", "1", "true"})
 WORD_CATEGORIES = "LNM"  # letters, numbers and marks (the vowel signs of many scripts)
-# Every ASCII character that is not a letter or digit, as a space (a fast path).
-ASCII_NOT_WORD = str.maketrans({character: " " for character in map(chr, range(128)) if not character.isalnum()})
+# Every ASCII byte that is not a letter or digit, as a space (a fast path for ASCII text:
+# a bytes table translates in C, a str table calls back for every character).
+ASCII_NOT_WORD = bytes(byte if chr(byte).isalnum() else ord(" ") for byte in range(128)) + b" " * 128
 
 WEB, AMP, CDN_AMP, VARIANT = "web", "amp", "cdn_amp", "variant"
 
@@ -56,8 +57,16 @@ class Variant(NamedTuple):
 def variant_key(url: str) -> Variant:
     """The key and kind of a URL normalize_url accepted."""
     lower = url.lower()
-    if "?" not in url and "/amp" not in lower and AMP_CACHE_HOST not in lower:
-        return Variant(url, WEB)  # most URLs: nothing to strip, urlsplit not needed
+    if "/amp" not in lower and AMP_CACHE_HOST not in lower:
+        # Most URLs: nothing to strip but query parameters, and a canonical one
+        # (scheme://host/path?query) needs no urlsplit to find its query.
+        if "?" not in url:
+            return Variant(url, WEB)
+        if CANONICAL_URL.fullmatch(url):
+            address, _, query = url.partition("?")
+            kept, removed_amp, removed_tracking = _kept_parameters(query)
+            key = f"{address}?{'&'.join(kept)}" if kept else address
+            return Variant(key, AMP if removed_amp else VARIANT if removed_tracking else WEB)
     kind = WEB
     parts = urlsplit(url)
     if parts.hostname and parts.hostname.endswith(AMP_CACHE_HOST):
@@ -70,8 +79,20 @@ def variant_key(url: str) -> Variant:
                 kind = CDN_AMP
             except ValueError:
                 pass  # not a cache URL after all: keep it as it is
+    kept, removed_amp, removed_tracking = _kept_parameters(parts.query)
+    path = _without_amp_segments(parts.path)
+    removed_amp = removed_amp or path != parts.path
+    key = urlunsplit((parts.scheme, parts.netloc, path, "&".join(kept), ""))
+    if kind == WEB:
+        kind = AMP if removed_amp else VARIANT if removed_tracking else WEB
+    return Variant(key, kind)
+
+
+def _kept_parameters(query: str) -> tuple[list[str], bool, bool]:
+    """The query's parameters a key keeps, as written, and whether AMP markers and whether
+    tracking parameters were removed."""
     kept, removed_amp, removed_tracking = [], False, False
-    for parameter in parts.query.split("&") if parts.query else ():
+    for parameter in query.split("&") if query else ():
         name, _, value = parameter.partition("=")
         lower = name.lower()
         if lower.startswith("utm_") or lower in TRACKING_PARAMETERS:
@@ -84,12 +105,7 @@ def variant_key(url: str) -> Variant:
             removed_amp = True
         else:
             kept.append(parameter)
-    path = _without_amp_segments(parts.path)
-    removed_amp = removed_amp or path != parts.path
-    key = urlunsplit((parts.scheme, parts.netloc, path, "&".join(kept), ""))
-    if kind == WEB:
-        kind = AMP if removed_amp else VARIANT if removed_tracking else WEB
-    return Variant(key, kind)
+    return kept, removed_amp, removed_tracking
 
 
 def _without_amp_segments(path: str) -> str:
@@ -121,7 +137,7 @@ def _story_text(text: str | None) -> str:
     if "&" in text:
         text = html.unescape(text)
     if text.isascii():
-        return " ".join(text.casefold().translate(ASCII_NOT_WORD).split())
+        return b" ".join(text.casefold().encode().translate(ASCII_NOT_WORD).split()).decode()
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(
         "".join(character if unicodedata.category(character)[0] in WORD_CATEGORIES else " " for character in folded).split()
