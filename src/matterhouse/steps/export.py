@@ -272,7 +272,7 @@ class _FileWriter:
 
     def __init__(self, schema: pa.Schema):
         self.schema = schema
-        self.pending = queue.Queue(maxsize=2)  # batches in flight: memory stays a few batches
+        self.pending = queue.Queue(maxsize=1)  # batches in flight: memory stays a few batches
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._write, name="parquet-writer", daemon=True)
         self.thread.start()
