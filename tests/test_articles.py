@@ -220,6 +220,26 @@ def test_staging_tables_follow_their_schemas():
     assert tables["file_articles"].num_rows == 3
 
 
+def test_every_parsed_row_lands_in_its_columns_by_name():
+    """to_parsed_tables takes a row's values in order: each row must hold its table's
+    columns in the schema's order, whatever path through the reader made it."""
+    twice = b"---\ntitle: a\nwebUrl: https://n.example.org/a\ntitle: b\n---\n"
+    files = [parse(ARTICLE), parse(EXTRA_FIELDS), parse(twice), parse(b""), parse(b"---\nwebUrl: x\n---\n")]
+    tables = to_parsed_tables(files)
+    for name, rows in {
+        "files": [parsed.file for parsed in files],
+        "file_articles": [row for parsed in files for row in parsed.file_articles],
+        "file_article_images": [row for parsed in files for row in parsed.images],
+        "file_article_topics": [row for parsed in files for row in parsed.topics],
+        "file_article_relations": [row for parsed in files for row in parsed.relations],
+        "file_article_urls": [row for parsed in files for row in parsed.urls],
+        "file_warnings": [row for parsed in files for row in parsed.warnings],
+    }.items():
+        assert rows, name
+        assert [list(row) for row in rows] == [PARSED_SCHEMAS[name].names] * len(rows), name
+        assert tables[name].to_pylist() == rows, name
+
+
 def test_a_key_given_twice_keeps_the_last_value_and_warns():
     parsed = parse_file(
         SourceFile("/src", "twice.md", 1, datetime(2021, 1, 1, tzinfo=timezone.utc)),
