@@ -54,8 +54,6 @@ BATCH_ROWS = 8_192
 # article at once ran out of memory inside the load's transaction; a query per month cost
 # more than the writing at 100,000 files.
 ROWS_PER_SORT = 20_000
-# Threads compressing and writing Parquet files while DuckDB reads rows.
-WRITER_THREADS = 2
 
 
 def buckets_in_use(connection) -> dict[str, int]:
@@ -244,61 +242,45 @@ def _in_folder(table: str, folder: str) -> str:
 
 
 def _write_stream(reader, schema, path_of) -> None:
-    """Files from batches sorted by part, a file for each path `path_of` gives a part
-    (parts may share one). Writer threads compress and write while DuckDB reads the next
-    rows: each file goes whole to one writer, the next file to the next writer, so that
-    compressing a large table (zstd, a thread's whole time) uses every core beside DuckDB's."""
-    writers = [_FileWriter(schema) for _ in range(WRITER_THREADS)]
-    turn, last_path = -1, None
-    try:
-        for batch in reader:
-            if any(writer.failure for writer in writers):
-                break
-            for part, rows in _runs_of_equal_parts(batch):
-                path = path_of(part)
-                if path != last_path:
-                    turn, last_path = (turn + 1) % len(writers), path
-                writers[turn].pending.put((path, rows))
-    finally:
-        for writer in writers:
-            writer.finish()
-    for writer in writers:
-        if writer.failure is not None:
-            raise writer.failure
+    """Files from batches sorted by part, a file for each path `path_of` gives a part. A
+    thread of its own compresses and writes while DuckDB reads the next rows, so that the
+    two use both cores."""
+    pending = queue.Queue(maxsize=2)  # batches in flight: memory stays a few batches
+    failures = []
 
-
-class _FileWriter:
-    """A thread writing the batches it is given, in order, each into the file it names."""
-
-    def __init__(self, schema: pa.Schema):
-        self.schema = schema
-        self.pending = queue.Queue(maxsize=1)  # batches in flight: memory stays a few batches
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._write, name="parquet-writer", daemon=True)
-        self.thread.start()
-
-    def _write(self) -> None:
+    def write() -> None:
         writer, current = None, None
         try:
-            while (item := self.pending.get()) is not None:
-                if self.failure is not None:
+            while (item := pending.get()) is not None:
+                part, rows = item
+                if failures:
                     continue  # drain, so that the reader never waits on a full queue
-                path, rows = item
                 try:
+                    path = path_of(part)
                     if path != current:
                         if writer is not None:
                             writer.close()
-                        writer, current = pq.ParquetWriter(_new_path(path), self.schema, compression="zstd"), path
+                        writer, current = pq.ParquetWriter(_new_path(path), schema, compression="zstd"), path
                     writer.write_batch(rows)
                 except BaseException as error:
-                    self.failure = error
+                    failures.append(error)
         finally:
             if writer is not None:
                 writer.close()
 
-    def finish(self) -> None:
-        self.pending.put(None)
-        self.thread.join()
+    thread = threading.Thread(target=write, name="parquet-writer", daemon=True)
+    thread.start()
+    try:
+        for batch in reader:
+            if failures:
+                break
+            for item in _runs_of_equal_parts(batch):
+                pending.put(item)
+    finally:
+        pending.put(None)
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _runs_of_equal_parts(batch: pa.RecordBatch):
