@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matterhouse.steps import export
+from matterhouse.steps import export, models
 from matterhouse.store.tables import MODEL_TABLES, PUBLISHED_TABLES
 
 from .incremental_helpers import data_rows, set_mtime
@@ -254,3 +254,19 @@ def test_cross_file_changes_build_by_key_as_a_whole_build_would(run_pipeline, tm
 @given(steps=st.lists(step, min_size=1, max_size=5))
 def test_any_sequence_of_runs_builds_by_key_as_a_whole_build_would(run_pipeline, tmp_path_factory, steps):
     run_steps(run_pipeline, tmp_path_factory.mktemp("by-key"), steps)
+
+
+def test_a_whole_build_in_slices_equals_one_in_a_single_statement(run_pipeline, tmp_path, monkeypatch):
+    """steps.models cuts the whole build of a large articles model into slices of its ids;
+    the rows are those of a build in one statement, down to the Parquet export."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for number, url in enumerate(URLS):
+        related = [spec(cited) for cited in CITED if cited != url][: number + 1]
+        (source / f"{number}.md").write_text(front_matter(spec(url, title=f"Story {number}", related=related)))
+    _, whole = run_pipeline(source, warehouse=tmp_path / "whole")
+    monkeypatch.setattr(models, "ROWS_PER_SLICE", 2)
+    _, sliced = run_pipeline(source, warehouse=tmp_path / "sliced")
+    assert rows_by_key(sliced) == rows_by_key(whole)
+    assert len(rows_by_key(whole)["articles"]) > 2 * models.ROWS_PER_SLICE
+    assert not parquet_differs(sliced)

@@ -129,7 +129,9 @@ def statements(name: str, parquet_files: dict[str, str]) -> list[str]:
         ]
     elif name.startswith("checks/"):
         texts = [sql(name).replace("{everything}", everything) for everything in ("true", "false")]
-    elif name.startswith("models/") or name in ("runs/record_article_versions", "runs/number_article_versions"):
+    elif name.startswith("models/"):
+        texts = [sql(name, everything=everything, slice="hash(article_id) % 2 = 1") for everything in ("true", "false")]
+    elif name in ("runs/record_article_versions", "runs/number_article_versions"):
         texts = [sql(name, everything=everything) for everything in ("true", "false")]
     elif name in TEMPLATES:
         texts = [sql(name, table=table) for table in TEMPLATES[name]]

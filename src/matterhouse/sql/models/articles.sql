@@ -1,12 +1,14 @@
 -- Grain: one row per article URL, from its chosen file article (see chosen_file_articles.sql).
 -- Built by key: the articles whose chosen file article may have changed, and those whose
--- story did (sql/scopes/published.sql).
+-- story did (sql/scopes/published.sql). A whole build of many articles runs in slices of
+-- their ids ({slice}: steps/models.py).
 with
 
 chosen as (
     select article_id, url, file_article_id, has_source_file
     from intermediate.chosen_file_articles
-    where {everything} or article_id in (select article_id from scope_published_articles)
+    where ({everything} or article_id in (select article_id from scope_published_articles))
+      and {slice}
 ),
 
 stories as (
