@@ -10,7 +10,7 @@ The names below load on first use, so that `matterhouse --version` and the CLI's
 stay quick.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.5.1"
 __all__ = ["MatterhouseError", "RunResult", "__version__", "connect", "read_table", "run"]
 
 
