@@ -226,9 +226,9 @@ class _ArticleReader:
                 row[rule[0]] = value  # the common cases, without a call
             else:
                 try:
-                    row[rule[0]] = rule[1](value)
+                    row[rule[0]] = rule[1](value)  # not through _convert: a call per value costs
                 except ValueError as error:
-                    self._warn(prefix + key, value, f"{prefix}{key} {_raw(value)} {error}; loaded as null")
+                    self._not_converted(prefix + key, value, error)
         return leftovers
 
     def _convert(self, value, convert: Callable, field_name: str):
@@ -237,8 +237,11 @@ class _ArticleReader:
         try:
             return convert(value)
         except ValueError as error:
-            self._warn(field_name, value, f"{field_name} {_raw(value)} {error}; loaded as null")
+            self._not_converted(field_name, value, error)
             return None
+
+    def _not_converted(self, field_name: str, value, error: ValueError) -> None:
+        self._warn(field_name, value, f"{field_name} {_raw(value)} {error}; loaded as null")
 
     def _warn(self, field_name: str, value, message: str) -> None:
         """A bad value in one field: the article still loads, with the value as null."""

@@ -65,8 +65,9 @@ def variant_key(url: str) -> Variant:
         if CANONICAL_URL.fullmatch(url):
             address, _, query = url.partition("?")
             kept, removed_amp, removed_tracking = _kept_parameters(query)
-            key = f"{address}?{'&'.join(kept)}" if kept else address
-            return Variant(key, AMP if removed_amp else VARIANT if removed_tracking else WEB)
+            query = "&".join(kept)
+            key = f"{address}?{query}" if query else address
+            return Variant(key, _kind(removed_amp, removed_tracking))
     kind = WEB
     parts = urlsplit(url)
     if parts.hostname and parts.hostname.endswith(AMP_CACHE_HOST):
@@ -83,9 +84,12 @@ def variant_key(url: str) -> Variant:
     path = _without_amp_segments(parts.path)
     removed_amp = removed_amp or path != parts.path
     key = urlunsplit((parts.scheme, parts.netloc, path, "&".join(kept), ""))
-    if kind == WEB:
-        kind = AMP if removed_amp else VARIANT if removed_tracking else WEB
-    return Variant(key, kind)
+    return Variant(key, kind if kind != WEB else _kind(removed_amp, removed_tracking))
+
+
+def _kind(removed_amp: bool, removed_tracking: bool) -> str:
+    """The kind of a URL that is not an AMP cache URL, by what its key removed."""
+    return AMP if removed_amp else VARIANT if removed_tracking else WEB
 
 
 def _kept_parameters(query: str) -> tuple[list[str], bool, bool]:
