@@ -73,14 +73,14 @@ def build_model(connection, model: str) -> None:
         connection.execute(f"create or replace table intermediate.{model} as {model_query(model, everything=True)}")
     else:
         connection.execute(f"delete from {model}")
-        for part in _slices(connection, model):
-            connection.execute(f"insert into {model} by name {model_query(model, everything=True, part=part)}")
+        for in_slice in _slices(connection, model):
+            connection.execute(f"insert into {model} by name {model_query(model, everything=True, in_slice=in_slice)}")
 
 
-def model_query(model: str, *, everything: bool, part: str = "true") -> str:
-    """A model's SQL over every row, or over the keys in its scope; `part`, SQL over the
-    model's key, limits it to one slice of them."""
-    return sql(f"models/{model}", everything=_everything(everything), slice=part)
+def model_query(model: str, *, everything: bool, in_slice: str = "true") -> str:
+    """A model's SQL over every row, or over the keys in its scope; `in_slice`, SQL over
+    the model's key, limits it to one slice of them."""
+    return sql(f"models/{model}", everything=_everything(everything), slice=in_slice)
 
 
 def _slices(connection, model: str) -> list[str]:
